@@ -1,0 +1,278 @@
+//! `dict`: insertion-ordered entries plus a `hashbrown` index, with CPython's key semantics.
+
+use hashbrown::HashTable;
+
+use crate::{Error, ErrorKind, Heap, Obj, Object, Result};
+
+/// One key/value pair with the key's Python hash, kept so the index can be
+/// rebuilt and probes can skip keys whose hashes differ without touching the heap.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Entry {
+    pub(crate) hash: i64,
+    pub(crate) key: Obj,
+    pub(crate) value: Obj,
+}
+
+/// Small dicts (most instance `__dict__`s and keyword maps) are searched by
+/// scanning their entries' hashes; the index table is built only past this size.
+const INDEX_THRESHOLD: usize = 8;
+
+/// The payload of a `dict`.
+///
+/// Like CPython's compact dict: a dense vector of entries in insertion order
+/// (deleted entries leave a hole until the next compaction), and an index from
+/// hash to entry position. Key comparison needs the heap, so lookups are done
+/// by [`Heap`] methods that hash and compare keys, then touch the table.
+#[derive(Clone, Debug, Default)]
+pub struct Dict {
+    entries: Vec<Option<Entry>>,
+    index: Option<HashTable<usize>>,
+    len: usize,
+}
+
+impl Dict {
+    /// An empty dict payload.
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The items in insertion order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (Obj, Obj)> + '_ {
+        self.entries.iter().flatten().map(|e| (e.key, e.value))
+    }
+
+    /// The keys in insertion order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = Obj> + '_ {
+        self.entries.iter().flatten().map(|e| e.key)
+    }
+
+    /// The values in insertion order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = Obj> + '_ {
+        self.entries.iter().flatten().map(|e| e.value)
+    }
+
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter().flatten()
+    }
+
+    /// Positions of entries whose stored hash is `hash`, oldest first.
+    fn candidates(&self, hash: i64) -> Vec<usize> {
+        match &self.index {
+            Some(index) => index
+                .iter_hash(hash as u64)
+                .copied()
+                .filter(|&i| matches!(self.entries[i], Some(e) if e.hash == hash))
+                .collect(),
+            None => self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| matches!(e, Some(e) if e.hash == hash))
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    fn push(&mut self, entry: Entry) {
+        let position = self.entries.len();
+        self.entries.push(Some(entry));
+        self.len += 1;
+        match &mut self.index {
+            Some(index) => {
+                let entries = &self.entries;
+                index.insert_unique(entry.hash as u64, position, |&i| {
+                    entries[i].map_or(0, |e| e.hash as u64)
+                });
+            }
+            None if self.entries.len() > INDEX_THRESHOLD => self.rebuild_index(),
+            None => {}
+        }
+    }
+
+    fn remove_at(&mut self, position: usize) -> Option<Entry> {
+        let entry = self.entries[position].take()?;
+        self.len -= 1;
+        if let Some(index) = &mut self.index {
+            if let Ok(found) = index.find_entry(entry.hash as u64, |&i| i == position) {
+                found.remove();
+            }
+        }
+        // Compact once holes outnumber live entries, so iteration and memory
+        // stay proportional to the live size (CPython resizes similarly).
+        if self.entries.len() > INDEX_THRESHOLD && self.len * 2 < self.entries.len() {
+            self.entries.retain(Option::is_some);
+            self.rebuild_index();
+        }
+        Some(entry)
+    }
+
+    fn rebuild_index(&mut self) {
+        if self.entries.len() <= INDEX_THRESHOLD {
+            self.index = None;
+            return;
+        }
+        let entries = &self.entries;
+        let rehash = |&i: &usize| entries[i].map_or(0, |e| e.hash as u64);
+        let mut index = HashTable::with_capacity(entries.len());
+        for (position, entry) in entries.iter().enumerate() {
+            if let Some(e) = entry {
+                index.insert_unique(e.hash as u64, position, rehash);
+            }
+        }
+        self.index = Some(index);
+    }
+
+    /// The position of `key`, given its hash: identity first, then Python `==`,
+    /// as CPython's lookup does.
+    pub(crate) fn find(&self, heap: &Heap, key: Obj, hash: i64) -> Result<Option<usize>> {
+        for position in self.candidates(hash) {
+            let Some(entry) = self.entries[position] else {
+                continue;
+            };
+            if entry.key == key || heap.eq(entry.key, key)? {
+                return Ok(Some(position));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds an entry for a key known to be absent.
+    pub(crate) fn insert_new(&mut self, hash: i64, key: Obj, value: Obj) {
+        self.push(Entry { hash, key, value });
+    }
+
+    /// Replaces the value at `position`.
+    pub(crate) fn set_value_at(&mut self, position: usize, value: Obj) {
+        if let Some(entry) = self.entries[position].as_mut() {
+            entry.value = value;
+        }
+    }
+
+    /// The entry at `position`, if live.
+    pub(crate) fn entry_at(&self, position: usize) -> Option<Entry> {
+        self.entries[position]
+    }
+
+    /// Removes the entry at `position`.
+    pub(crate) fn take_at(&mut self, position: usize) -> Option<Entry> {
+        self.remove_at(position)
+    }
+
+    /// Removes every item.
+    pub fn clear(&mut self) {
+        *self = Dict::default();
+    }
+}
+
+impl Heap {
+    /// An empty `dict`.
+    pub fn new_dict(&mut self) -> Obj {
+        self.objects.insert(Object::Dict(Box::default()))
+    }
+
+    /// A `dict` of the given pairs; later duplicates of a key replace the value
+    /// and keep the first key object's position, as `dict(pairs)` does.
+    pub fn new_dict_from(&mut self, pairs: impl IntoIterator<Item = (Obj, Obj)>) -> Result<Obj> {
+        let dict = self.new_dict();
+        for (key, value) in pairs {
+            self.dict_set(dict, key, value)?;
+        }
+        Ok(dict)
+    }
+
+    /// The payload of a `dict`.
+    pub fn as_dict(&self, obj: Obj) -> Result<&Dict> {
+        match self.get(obj)? {
+            Object::Dict(d) => Ok(d),
+            other => Err(Error::type_error(format!(
+                "expected dict, got '{}'",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn dict_payload_mut(&mut self, obj: Obj) -> Result<&mut Dict> {
+        match self.get_mut(obj)? {
+            Object::Dict(d) => Ok(d),
+            other => Err(Error::type_error(format!(
+                "expected dict, got '{}'",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// The position of `key` in `dict`'s entries, given its hash.
+    fn dict_find(&self, dict: Obj, key: Obj, hash: i64) -> Result<Option<usize>> {
+        self.as_dict(dict)?.find(self, key, hash)
+    }
+
+    /// `dict[key] = value`. The key must be hashable.
+    pub fn dict_set(&mut self, dict: Obj, key: Obj, value: Obj) -> Result<()> {
+        let hash = self.hash(key)?;
+        match self.dict_find(dict, key, hash)? {
+            Some(position) => self.dict_payload_mut(dict)?.set_value_at(position, value),
+            None => self.dict_payload_mut(dict)?.insert_new(hash, key, value),
+        }
+        Ok(())
+    }
+
+    /// `dict.get(key)`: the value, or `None` if the key is absent.
+    pub fn dict_get(&self, dict: Obj, key: Obj) -> Result<Option<Obj>> {
+        let hash = self.hash(key)?;
+        let position = self.dict_find(dict, key, hash)?;
+        let payload = self.as_dict(dict)?;
+        Ok(position.and_then(|p| payload.entry_at(p)).map(|e| e.value))
+    }
+
+    /// `dict[key]`: the value, or a key error naming the key.
+    pub fn dict_getitem(&self, dict: Obj, key: Obj) -> Result<Obj> {
+        match self.dict_get(dict, key)? {
+            Some(value) => Ok(value),
+            None => Err(Error::new(ErrorKind::Key, self.repr(key)?)),
+        }
+    }
+
+    /// `dict.pop(key, None)`: removes the key, returning its value if present.
+    pub fn dict_remove(&mut self, dict: Obj, key: Obj) -> Result<Option<Obj>> {
+        let hash = self.hash(key)?;
+        let Some(position) = self.dict_find(dict, key, hash)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .dict_payload_mut(dict)?
+            .take_at(position)
+            .map(|e| e.value))
+    }
+
+    /// `len(dict)`.
+    pub fn dict_len(&self, dict: Obj) -> Result<usize> {
+        Ok(self.as_dict(dict)?.len())
+    }
+
+    /// `dict.get(key)` for a `str` key given as Rust text, without allocating it.
+    pub fn dict_get_str(&self, dict: Obj, key: &str) -> Result<Option<Obj>> {
+        let hash = self.hash_str_bytes(key.as_bytes());
+        let payload = self.as_dict(dict)?;
+        for position in payload.candidates(hash) {
+            let Some(entry) = payload.entries[position] else {
+                continue;
+            };
+            if let Ok(Object::Str(s)) = self.get(entry.key) {
+                if s.as_surrogatepass_bytes() == key.as_bytes() {
+                    return Ok(Some(entry.value));
+                }
+            }
+        }
+        Ok(None)
+    }
+}

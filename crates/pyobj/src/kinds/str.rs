@@ -1,0 +1,276 @@
+//! `str`: code points including lone surrogates, stored as UTF-8 with
+//! surrogates encoded in place (what Python's `"surrogatepass"` error handler writes).
+
+use crate::{Error, Heap, Obj, Object, Result};
+
+/// The payload of a `str`.
+///
+/// Python strings are sequences of code points, and unlike Rust's `str` they
+/// may hold lone surrogates (U+D800 to U+DFFF). We store each code point in
+/// UTF-8's layout, surrogates included as three-byte sequences, never pairing
+/// two surrogates into one four-byte sequence: exactly the bytes that Python's
+/// `s.encode("utf-8", "surrogatepass")` gives. That makes pickling a `str`
+/// (BINUNICODE) a plain copy, and [`Str::as_str`] free for the usual case of a
+/// string without surrogates.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Str {
+    bytes: Box<[u8]>,
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.as_str() {
+            Some(s) => write!(f, "{s:?}"),
+            None => write!(f, "Str({:?})", self.code_points().collect::<Vec<_>>()),
+        }
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        Str {
+            bytes: s.as_bytes().into(),
+        }
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        Str {
+            bytes: s.into_bytes().into_boxed_slice(),
+        }
+    }
+}
+
+/// How wide CPython would store a string: the kind that decides the bytes
+/// its hash is computed over (1, 2 or 4 bytes per code point).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StrWidth {
+    /// All code points below U+0100.
+    Latin1,
+    /// All code points below U+10000.
+    Ucs2,
+    /// Some code point at or above U+10000.
+    Ucs4,
+}
+
+impl Str {
+    /// A string of the given code points; an error for values above U+10FFFF.
+    pub fn from_code_points(points: impl IntoIterator<Item = u32>) -> Result<Str> {
+        let mut bytes = Vec::new();
+        for cp in points {
+            push_code_point(&mut bytes, cp)?;
+        }
+        Ok(Str {
+            bytes: bytes.into_boxed_slice(),
+        })
+    }
+
+    /// Decodes UTF-8 that may contain encoded surrogates, as Python's
+    /// `bytes.decode("utf-8", "surrogatepass")` does. Any other malformation
+    /// (overlong forms, bad continuation bytes, truncation, values above
+    /// U+10FFFF) is a value error naming the byte position.
+    pub fn from_utf8_surrogatepass(bytes: &[u8]) -> Result<Str> {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return Ok(Str::from(s));
+        }
+        validate_surrogatepass(bytes)?;
+        Ok(Str {
+            bytes: bytes.into(),
+        })
+    }
+
+    /// The string as a Rust `&str`, unless it holds a lone surrogate.
+    #[inline]
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes).ok()
+    }
+
+    /// The string as text, with each lone surrogate replaced by U+FFFD.
+    pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
+        match self.as_str() {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => std::borrow::Cow::Owned(
+                self.code_points()
+                    .map(|cp| char::from_u32(cp).unwrap_or('\u{FFFD}'))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The UTF-8 bytes with surrogates encoded in place: what Python's
+    /// `encode("utf-8", "surrogatepass")` returns.
+    #[inline]
+    pub fn as_surrogatepass_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The code points, in order.
+    pub fn code_points(&self) -> CodePoints<'_> {
+        CodePoints { rest: &self.bytes }
+    }
+
+    /// `len(s)`: the number of code points.
+    pub fn char_len(&self) -> usize {
+        // Every code point has exactly one byte that is not a continuation byte.
+        self.bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+    }
+
+    /// Whether the string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The narrowest of CPython's storage widths that holds every code point.
+    pub fn width(&self) -> StrWidth {
+        let mut width = StrWidth::Latin1;
+        for &b in self.bytes.iter() {
+            // Lead bytes 0xC2/0xC3 are U+0080..U+00FF; larger leads widen.
+            if b >= 0xF0 {
+                return StrWidth::Ucs4;
+            } else if b >= 0xC4 && (b & 0xC0) != 0x80 {
+                width = StrWidth::Ucs2;
+            }
+        }
+        width
+    }
+}
+
+/// Iterator over the code points of a [`Str`].
+#[derive(Clone, Debug)]
+pub struct CodePoints<'a> {
+    rest: &'a [u8],
+}
+
+impl Iterator for CodePoints<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        let (&first, tail) = self.rest.split_first()?;
+        let (len, init) = match first {
+            0x00..=0x7F => (1, first as u32),
+            0xC0..=0xDF => (2, (first & 0x1F) as u32),
+            0xE0..=0xEF => (3, (first & 0x0F) as u32),
+            _ => (4, (first & 0x07) as u32),
+        };
+        let len = len.min(self.rest.len());
+        let cp = tail[..len - 1]
+            .iter()
+            .fold(init, |acc, b| (acc << 6) | (b & 0x3F) as u32);
+        self.rest = &self.rest[len..];
+        Some(cp)
+    }
+}
+
+/// Appends one code point in UTF-8 layout, surrogates included.
+pub(crate) fn push_code_point(out: &mut Vec<u8>, cp: u32) -> Result<()> {
+    match cp {
+        0..=0x7F => out.push(cp as u8),
+        0x80..=0x7FF => out.extend_from_slice(&[0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8]),
+        0x800..=0xFFFF => out.extend_from_slice(&[
+            0xE0 | (cp >> 12) as u8,
+            0x80 | ((cp >> 6) & 0x3F) as u8,
+            0x80 | (cp & 0x3F) as u8,
+        ]),
+        0x10000..=0x10FFFF => out.extend_from_slice(&[
+            0xF0 | (cp >> 18) as u8,
+            0x80 | ((cp >> 12) & 0x3F) as u8,
+            0x80 | ((cp >> 6) & 0x3F) as u8,
+            0x80 | (cp & 0x3F) as u8,
+        ]),
+        _ => {
+            return Err(Error::value_error(format!(
+                "chr() arg not in range(0x110000): {cp:#x}"
+            )))
+        }
+    }
+    Ok(())
+}
+
+/// Checks UTF-8 in which three-byte surrogate encodings are allowed.
+fn validate_surrogatepass(bytes: &[u8]) -> Result<()> {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (len, min, max) = match b {
+            0x00..=0x7F => {
+                i += 1;
+                continue;
+            }
+            0xC2..=0xDF => (2, 0x80, 0x7FF),
+            0xE0..=0xEF => (3, 0x800, 0xFFFF),
+            0xF0..=0xF4 => (4, 0x10000, 0x10FFFF),
+            _ => return Err(bad_utf8(b, i, "invalid start byte")),
+        };
+        if i + len > bytes.len() {
+            return Err(bad_utf8(b, i, "unexpected end of data"));
+        }
+        let mut cp = (b as u32) & (0x7F >> len);
+        for &c in &bytes[i + 1..i + len] {
+            if c & 0xC0 != 0x80 {
+                return Err(bad_utf8(b, i, "invalid continuation byte"));
+            }
+            cp = (cp << 6) | (c & 0x3F) as u32;
+        }
+        if cp < min || cp > max {
+            return Err(bad_utf8(b, i, "invalid continuation byte"));
+        }
+        i += len;
+    }
+    Ok(())
+}
+
+#[cold]
+fn bad_utf8(byte: u8, position: usize, reason: &str) -> Error {
+    Error::new(
+        crate::ErrorKind::Value,
+        format!("'utf-8' codec can't decode byte {byte:#04x} in position {position}: {reason}"),
+    )
+}
+
+impl Heap {
+    /// A `str` from Rust text.
+    pub fn new_str(&mut self, value: &str) -> Obj {
+        self.objects.insert(Object::Str(Str::from(value)))
+    }
+
+    /// A `str` from a [`Str`] payload (which may hold lone surrogates).
+    pub fn new_str_from(&mut self, value: Str) -> Obj {
+        self.objects.insert(Object::Str(value))
+    }
+
+    /// The shared `str` object for `name`, made on first use.
+    ///
+    /// CPython interns identifiers (attribute names, class and module names), so
+    /// one pickle refers to them through the memo; interning here reproduces that
+    /// sharing. Interned strings are reclaimed like any other when unreachable.
+    pub fn intern(&mut self, name: &str) -> Obj {
+        if let Some(&obj) = self.interned.get(name) {
+            if self.objects.contains_key(obj) {
+                return obj;
+            }
+        }
+        let obj = self.new_str(name);
+        self.interned.insert(name.into(), obj);
+        obj
+    }
+
+    /// The payload of a `str`.
+    pub fn as_str_obj(&self, obj: Obj) -> Result<&Str> {
+        match self.get(obj)? {
+            Object::Str(s) => Ok(s),
+            other => Err(Error::type_error(format!(
+                "expected str, got '{}'",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// A `str` as Rust text; a value error if it holds a lone surrogate.
+    pub fn as_str(&self, obj: Obj) -> Result<&str> {
+        self.as_str_obj(obj)?.as_str().ok_or_else(|| {
+            Error::value_error("str contains a lone surrogate and is not valid UTF-8")
+        })
+    }
+}
