@@ -274,3 +274,60 @@ impl Heap {
         })
     }
 }
+
+/// Appends `repr(s)` to `out`, exactly as CPython writes it.
+///
+/// Single quotes unless the text holds `'` and no `"`; the chosen quote and
+/// `\` are backslash-escaped, as are `\t`, `\n` and `\r`. Other code points
+/// that are not printable (Python's `str.isprintable()`) are escaped as
+/// `\xNN` below U+0100, `\uNNNN` below U+10000, and `\UNNNNNNNN` above; that
+/// includes lone surrogates (`\ud800`), so the result is always valid UTF-8.
+///
+/// ```
+/// use pyobj::kinds::str::write_str_repr;
+/// use pyobj::Str;
+/// let mut out = String::new();
+/// write_str_repr(&mut out, &Str::from_code_points([0x27, 0x41, 0xD800, 0x0A])?);
+/// assert_eq!(out, r#""'A\ud800\n""#);
+/// # Ok::<(), pyobj::Error>(())
+/// ```
+pub fn write_str_repr(out: &mut String, s: &Str) {
+    use std::fmt::Write as _;
+
+    // ASCII bytes never occur inside a multi-byte UTF-8 sequence, so the
+    // quote scan can look at raw bytes.
+    let bytes = s.as_surrogatepass_bytes();
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.reserve(bytes.len() + 2);
+    out.push(quote);
+    for cp in s.code_points() {
+        match cp {
+            0x5C => out.push_str("\\\\"),
+            0x09 => out.push_str("\\t"),
+            0x0A => out.push_str("\\n"),
+            0x0D => out.push_str("\\r"),
+            _ if cp == quote as u32 => {
+                out.push('\\');
+                out.push(quote);
+            }
+            _ => match char::from_u32(cp) {
+                Some(c) if crate::kinds::printable::is_printable(cp) => out.push(c),
+                // Writing to a String cannot fail.
+                _ if cp < 0x100 => {
+                    let _ = write!(out, "\\x{cp:02x}");
+                }
+                _ if cp < 0x10000 => {
+                    let _ = write!(out, "\\u{cp:04x}");
+                }
+                _ => {
+                    let _ = write!(out, "\\U{cp:08x}");
+                }
+            },
+        }
+    }
+    out.push(quote);
+}
