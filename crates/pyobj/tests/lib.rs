@@ -1,1 +1,6 @@
-//! placeholder
+//! The pyobj integration tests: one binary, one module per area.
+
+mod support;
+
+mod repr;
+mod hash_eq;

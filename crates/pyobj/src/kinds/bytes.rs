@@ -12,8 +12,7 @@ impl Heap {
 
     /// A `bytearray`.
     pub fn new_bytearray(&mut self, value: &[u8]) -> Obj {
-        self.objects
-            .insert(Object::ByteArray(ThinVec::from(value)))
+        self.objects.insert(Object::ByteArray(ThinVec::from(value)))
     }
 
     /// The contents of a `bytes` or `bytearray`.

@@ -49,10 +49,7 @@ pub fn write_float_repr(out: &mut String, value: f64) {
         out.push_str(if value > 0.0 { "inf" } else { "-inf" });
         return;
     }
-    // Rust's `{:e}` prints the shortest round-tripping digits, as CPython's
-    // repr does (both are correctly rounded shortest forms), so only the
-    // layout has to be translated: "d.ddde<exp>".
-    let sci = format!("{:e}", value);
+    let sci = shortest_scientific(value);
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let (negative, mantissa) = match mantissa.strip_prefix('-') {
@@ -97,5 +94,29 @@ pub fn write_float_repr(out: &mut String, value: f64) {
             out.push('.');
             out.push_str(&digits[point..]);
         }
+    }
+}
+
+/// The shortest round-tripping digits of a finite `value` as `d.ddde<exp>`,
+/// chosen as CPython's dtoa chooses them.
+///
+/// Rust's `{:e}` finds the shortest digit count that round-trips, but when
+/// the value lies exactly halfway between the two nearest strings of that
+/// length it rounds the last digit up (97482315388243.625 gives `...63`),
+/// where CPython's dtoa rounds half to even (`...62`). Rust's fixed-precision
+/// formatting is correctly rounded half to even, so reformatting at the same
+/// digit count gives the nearest string; it is used whenever it round-trips,
+/// which it does on every tie (both neighbours of a tie are equally near).
+fn shortest_scientific(value: f64) -> String {
+    let shortest = format!("{value:e}");
+    let mantissa = shortest
+        .split_once('e')
+        .map_or(shortest.as_str(), |(m, _)| m);
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+    let nearest = format!("{:.*e}", digits.saturating_sub(1), value);
+    if nearest != shortest && nearest.parse::<f64>().is_ok_and(|parsed| parsed == value) {
+        nearest
+    } else {
+        shortest
     }
 }
