@@ -61,7 +61,12 @@ impl Error {
 
     /// Makes an error at a byte offset, while executing `opcode` if known.
     #[cold]
-    pub fn at(kind: ErrorKind, message: impl Into<String>, offset: u64, opcode: Option<Opcode>) -> Error {
+    pub fn at(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        offset: u64,
+        opcode: Option<Opcode>,
+    ) -> Error {
         Error::new(kind, message).with_position(offset, opcode)
     }
 

@@ -80,7 +80,9 @@ impl Heap {
 
     /// Like [`Heap::collect`], also keeping everything reachable from `extra_roots`.
     pub fn collect_with(&mut self, extra_roots: &[Obj]) -> CollectStats {
-        self.roots.entries.retain(|(_, token)| token.strong_count() > 0);
+        self.roots
+            .entries
+            .retain(|(_, token)| token.strong_count() > 0);
         let mut marks = MarkBits::new(self.objects.capacity() + 1);
         let mut stack: Vec<Obj> = Vec::new();
         stack.extend([self.none, self.true_, self.false_]);

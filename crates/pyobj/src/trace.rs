@@ -41,7 +41,12 @@ pub fn for_each_child(object: &Object, mut visit: impl FnMut(Obj)) {
             if let Some(dict) = instance.dict {
                 visit(dict);
             }
-            instance.slots.iter().flatten().copied().for_each(&mut visit);
+            instance
+                .slots
+                .iter()
+                .flatten()
+                .copied()
+                .for_each(&mut visit);
             if let Some(base) = instance.base {
                 visit(base);
             }

@@ -2,5 +2,8 @@
 
 mod support;
 
-mod repr;
+mod class;
+mod gc;
 mod hash_eq;
+mod repr;
+mod sizes;

@@ -48,11 +48,6 @@ impl Error {
     pub(crate) fn pickling(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Pickling, message)
     }
-
-    #[cold]
-    pub(crate) fn unsafe_global(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Unsafe, message)
-    }
 }
 
 impl From<pyobj::Error> for Error {

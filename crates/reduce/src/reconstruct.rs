@@ -9,13 +9,25 @@ use crate::{Registry, Result};
 /// class (its `__new__` then `__init__` hooks, or the built-in constructor), or
 /// a function registered with a Rust implementation. Anything else is an
 /// [`ErrorKind::Unsafe`](crate::ErrorKind::Unsafe) error naming it.
-pub fn call(heap: &mut Heap, registry: &Registry, callable: Obj, args: &[Obj], kwargs: Option<Obj>) -> Result<Obj> {
+pub fn call(
+    heap: &mut Heap,
+    registry: &Registry,
+    callable: Obj,
+    args: &[Obj],
+    kwargs: Option<Obj>,
+) -> Result<Obj> {
     let _ = (heap, registry, callable, args, kwargs);
     Err(crate::Error::pickling("call: not implemented yet"))
 }
 
 /// `cls.__new__(cls, *args, **kwargs)` (NEWOBJ, NEWOBJ_EX, `copyreg.__newobj__`).
-pub fn new_object(heap: &mut Heap, registry: &Registry, class: Obj, args: &[Obj], kwargs: Option<Obj>) -> Result<Obj> {
+pub fn new_object(
+    heap: &mut Heap,
+    registry: &Registry,
+    class: Obj,
+    args: &[Obj],
+    kwargs: Option<Obj>,
+) -> Result<Obj> {
     let _ = (heap, registry, class, args, kwargs);
     Err(crate::Error::pickling("new_object: not implemented yet"))
 }
@@ -43,7 +55,12 @@ pub fn append_items(heap: &mut Heap, registry: &Registry, obj: Obj, items: &[Obj
 
 /// SETITEM/SETITEMS: sets pairs in a dict, the dict part of a dict subclass
 /// instance, or through the object's `__setitem__`.
-pub fn set_items(heap: &mut Heap, registry: &Registry, obj: Obj, pairs: &[(Obj, Obj)]) -> Result<()> {
+pub fn set_items(
+    heap: &mut Heap,
+    registry: &Registry,
+    obj: Obj,
+    pairs: &[(Obj, Obj)],
+) -> Result<()> {
     let _ = (heap, registry, obj, pairs);
     Err(crate::Error::pickling("set_items: not implemented yet"))
 }

@@ -43,6 +43,8 @@ impl Reduced {
     /// standing in for Python's iterators.
     pub fn from_object(heap: &Heap, value: Obj) -> Result<Reduced> {
         let _ = (heap, value);
-        Err(crate::Error::pickling("Reduced::from_object: not implemented yet"))
+        Err(crate::Error::pickling(
+            "Reduced::from_object: not implemented yet",
+        ))
     }
 }

@@ -265,7 +265,8 @@ impl Heap {
                         "multiple bases have instance lay-out conflict",
                     ));
                 }
-                if matches!(base_layout, Kind::Bool) || (b.is_builtin && !subclassable(base_layout)) {
+                if matches!(base_layout, Kind::Bool) || (b.is_builtin && !subclassable(base_layout))
+                {
                     return Err(Error::new(
                         ErrorKind::Class,
                         format!(
@@ -371,18 +372,26 @@ impl Heap {
             if sequences.is_empty() {
                 return Ok(result);
             }
-            let candidate = sequences.iter().map(|s| s[0]).find(|&head| {
-                sequences.iter().all(|s| !s[1..].contains(&head))
-            });
+            let candidate = sequences
+                .iter()
+                .map(|s| s[0])
+                .find(|&head| sequences.iter().all(|s| !s[1..].contains(&head)));
             let Some(next) = candidate else {
+                // CPython names the heads left unmerged, each once, in order.
+                let mut heads: Vec<Obj> = Vec::new();
+                for s in &sequences {
+                    if !heads.contains(&s[0]) {
+                        heads.push(s[0]);
+                    }
+                }
                 let mut names = Vec::new();
-                for &base in bases {
-                    names.push(self.as_str(self.as_class(base)?.qualname)?.to_string());
+                for head in heads {
+                    names.push(self.as_str(self.as_class(head)?.qualname)?.to_string());
                 }
                 return Err(Error::new(
                     ErrorKind::Class,
                     format!(
-                        "Cannot create a consistent method resolution order (MRO) for bases {}",
+                        "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                         names.join(", ")
                     ),
                 ));
