@@ -2,7 +2,7 @@
 
 use hashbrown::HashTable;
 
-use crate::{Error, ErrorKind, Heap, Obj, Object, Result};
+use crate::{Error, ErrorKind, Heap, Int, Obj, Object, Result};
 
 /// One key/value pair with the key's Python hash, kept so the index can be
 /// rebuilt and probes can skip keys whose hashes differ without touching the heap.
@@ -26,7 +26,9 @@ const INDEX_THRESHOLD: usize = 8;
 #[derive(Clone, Debug, Default)]
 pub struct Dict {
     entries: Vec<Option<Entry>>,
-    index: Option<HashTable<usize>>,
+    // Boxed so that small dicts, which have no index, stay small (the
+    // payload of a 3-key dict is 40 bytes instead of 64).
+    index: Option<Box<HashTable<usize>>>,
     len: usize,
 }
 
@@ -63,24 +65,6 @@ impl Dict {
 
     pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
         self.entries.iter().flatten()
-    }
-
-    /// Positions of entries whose stored hash is `hash`, oldest first.
-    fn candidates(&self, hash: i64) -> Vec<usize> {
-        match &self.index {
-            Some(index) => index
-                .iter_hash(hash as u64)
-                .copied()
-                .filter(|&i| matches!(self.entries[i], Some(e) if e.hash == hash))
-                .collect(),
-            None => self
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| matches!(e, Some(e) if e.hash == hash))
-                .map(|(i, _)| i)
-                .collect(),
-        }
     }
 
     fn push(&mut self, entry: Entry) {
@@ -129,18 +113,42 @@ impl Dict {
                 index.insert_unique(e.hash as u64, position, rehash);
             }
         }
-        self.index = Some(index);
+        self.index = Some(Box::new(index));
     }
 
     /// The position of `key`, given its hash: identity first, then Python `==`,
     /// as CPython's lookup does.
     pub(crate) fn find(&self, heap: &Heap, key: Obj, hash: i64) -> Result<Option<usize>> {
-        for position in self.candidates(hash) {
-            let Some(entry) = self.entries[position] else {
-                continue;
-            };
-            if entry.key == key || heap.eq(entry.key, key)? {
-                return Ok(Some(position));
+        self.find_with(hash, |stored| keys_equal(heap, stored, key))
+    }
+
+    /// The position of the first entry with hash `hash` whose key satisfies
+    /// `matches`. Probes without collecting candidates first, so a lookup
+    /// allocates nothing (measured 2026-11-22: collecting into a Vec made a
+    /// 100k-key lookup loop three times slower).
+    fn find_with(
+        &self,
+        hash: i64,
+        mut matches: impl FnMut(Obj) -> Result<bool>,
+    ) -> Result<Option<usize>> {
+        match &self.index {
+            Some(index) => {
+                for &position in index.iter_hash(hash as u64) {
+                    if let Some(entry) = self.entries[position] {
+                        if entry.hash == hash && matches(entry.key)? {
+                            return Ok(Some(position));
+                        }
+                    }
+                }
+            }
+            None => {
+                for (position, entry) in self.entries.iter().enumerate() {
+                    if let Some(entry) = entry {
+                        if entry.hash == hash && matches(entry.key)? {
+                            return Ok(Some(position));
+                        }
+                    }
+                }
             }
         }
         Ok(None)
@@ -171,6 +179,21 @@ impl Dict {
     /// Removes every item.
     pub fn clear(&mut self) {
         *self = Dict::default();
+    }
+}
+
+/// Key equality as CPython's lookup does it: identity first, then `==`.
+/// Same-kind strs and ints, the usual keys, are compared here directly
+/// rather than through the general iterative `==`.
+#[inline]
+fn keys_equal(heap: &Heap, stored: Obj, key: Obj) -> Result<bool> {
+    if stored == key {
+        return Ok(true);
+    }
+    match (heap.get(stored)?, heap.get(key)?) {
+        (Object::Str(a), Object::Str(b)) => Ok(a == b),
+        (Object::Int(Int::Small(a)), Object::Int(Int::Small(b))) => Ok(a == b),
+        _ => heap.eq(stored, key),
     }
 }
 
@@ -263,16 +286,9 @@ impl Heap {
     pub fn dict_get_str(&self, dict: Obj, key: &str) -> Result<Option<Obj>> {
         let hash = self.hash_str_bytes(key.as_bytes());
         let payload = self.as_dict(dict)?;
-        for position in payload.candidates(hash) {
-            let Some(entry) = payload.entries[position] else {
-                continue;
-            };
-            if let Ok(Object::Str(s)) = self.get(entry.key) {
-                if s.as_surrogatepass_bytes() == key.as_bytes() {
-                    return Ok(Some(entry.value));
-                }
-            }
-        }
-        Ok(None)
+        let position = payload.find_with(hash, |stored| {
+            Ok(matches!(self.get(stored), Ok(Object::Str(s)) if s.as_surrogatepass_bytes() == key.as_bytes()))
+        })?;
+        Ok(position.and_then(|p| payload.entry_at(p)).map(|e| e.value))
     }
 }
