@@ -121,6 +121,7 @@ impl From<reduce::Error> for Error {
         let kind = match e.kind() {
             reduce::ErrorKind::Pickling => ErrorKind::Pickling,
             reduce::ErrorKind::Unsafe => ErrorKind::Unsafe,
+            reduce::ErrorKind::Unpickling => ErrorKind::Unpickling,
             reduce::ErrorKind::Object(k) => ErrorKind::Object(k),
             _ => ErrorKind::Pickling,
         };

@@ -49,8 +49,7 @@ fn measure_with<S>(
     }
     let change = region.change();
     let objects = (heap.live_count() - live_before) as f64 / N as f64;
-    let payload =
-        (change.bytes_allocated as f64 - change.bytes_deallocated as f64) / N as f64;
+    let payload = (change.bytes_allocated as f64 - change.bytes_deallocated as f64) / N as f64;
     let per_item = objects * 32.0 + payload;
     println!(
         "{{\"kind\": \"{name}\", \"bytes\": {per_item:.1}, \"objects\": {objects:.2}, \"payload\": {payload:.1}}}"

@@ -9,6 +9,9 @@ pub enum ErrorKind {
     /// An object cannot be reduced (Python's `PicklingError` or the `TypeError`
     /// that `object.__reduce_ex__` raises), or a reduce value is malformed.
     Pickling,
+    /// The data given to reconstruct an object is malformed (Python's
+    /// `UnpicklingError`, e.g. a BUILD state that is not a dictionary).
+    Unpickling,
     /// A global is not registered, or a callable is not allowed to be called
     /// (the "safe constructor" rule).
     Unsafe,

@@ -3,16 +3,35 @@
 //! and `copy`/`deepcopy`.
 //!
 //! One mechanism serves the pickler ([`reduce()`]), the unpickler
-//! ([`reconstruct`]'s functions, called opcode by opcode) and copying.
+//! ([`reconstruct`]'s functions, called opcode by opcode) and copying
+//! ([`reconstruct::reconstruct`]).
+//!
+//! # Contents
+//! - [`Registry`]: named globals (what a pickle may refer to), the dispatch
+//!   table, extension codes, and the functions CPython's pickler writes
+//!   (`copyreg._reconstructor`, `copyreg.__newobj__`, `_codecs.encode`, ...).
+//! - [`reduce()`]: an object → [`Reduced`], in CPython's order: dispatch
+//!   table, `__reduce_ex__` hook, `__reduce__` hook, default
+//!   `object.__reduce_ex__`.
+//! - [`reconstruct`]: calling constructors and applying state, list items
+//!   and dict items.
+//! - [`state`]: the default `__getstate__` and `_slotnames`.
+//!
+//! # Safety of loading
+//! Only registered objects can be named, and only classes and functions with
+//! a Rust implementation can be called; nothing else ever runs.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod builtins;
 mod error;
+mod extension;
 pub mod reconstruct;
 mod reduce_ex;
 mod registry;
+pub mod state;
 mod value;
 
 pub use error::{Error, ErrorKind, Result};

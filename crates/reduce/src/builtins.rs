@@ -1,0 +1,144 @@
+//! The functions CPython's pickler itself writes into pickles
+//! (`copyreg._reconstructor`, `copyreg.__newobj__`, `copyreg.__newobj_ex__`,
+//! `_codecs.encode`), implemented in Rust.
+
+use pyobj::{native_fn, Heap, Obj, Str};
+
+use crate::reconstruct::{construct_builtin, new_object_in};
+
+/// Handles of the built-in functions, made once per registry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Builtins {
+    pub(crate) reconstructor: Obj,
+    pub(crate) newobj: Obj,
+    pub(crate) newobj_ex: Obj,
+    pub(crate) codecs_encode: Obj,
+}
+
+fn type_error(message: impl Into<String>) -> pyobj::Error {
+    pyobj::Error::new(pyobj::ErrorKind::Type, message)
+}
+
+fn from_reduce(e: crate::Error) -> pyobj::Error {
+    let kind = match e.kind() {
+        crate::ErrorKind::Object(k) => k,
+        _ => pyobj::ErrorKind::Type,
+    };
+    pyobj::Error::new(kind, e.message())
+}
+
+impl Builtins {
+    pub(crate) fn create(heap: &mut Heap) -> Builtins {
+        // copyreg._reconstructor(cls, base, state): object.__new__(cls) when
+        // base is object, else base.__new__(cls, state).
+        let reconstructor = heap.new_function(
+            "copyreg",
+            "_reconstructor",
+            Some(native_fn(|heap, args, _| {
+                let [cls, base, state] = args else {
+                    return Err(type_error(format!(
+                        "_reconstructor() takes 3 positional arguments but {} were given",
+                        args.len()
+                    )));
+                };
+                let obj = heap.new_instance(*cls)?;
+                if *base != heap.object_class() {
+                    let layout = heap.as_class(*base)?.layout();
+                    let value = construct_builtin(heap, layout, &[*state]).map_err(from_reduce)?;
+                    heap.set_instance_base(obj, value)?;
+                }
+                Ok(obj)
+            })),
+        );
+        // copyreg.__newobj__(cls, *args) is cls.__new__(cls, *args).
+        let newobj = heap.new_function(
+            "copyreg",
+            "__newobj__",
+            Some(native_fn(|heap, args, _| {
+                let Some((cls, rest)) = args.split_first() else {
+                    return Err(type_error("__newobj__() missing required argument 'cls'"));
+                };
+                new_object_in(heap, *cls, rest, None).map_err(from_reduce)
+            })),
+        );
+        let newobj_ex = heap.new_function(
+            "copyreg",
+            "__newobj_ex__",
+            Some(native_fn(|heap, args, _| {
+                let [cls, args, kwargs] = args else {
+                    return Err(type_error("__newobj_ex__() takes 3 positional arguments"));
+                };
+                let positional = heap.as_tuple(*args)?.to_vec();
+                new_object_in(heap, *cls, &positional, Some(*kwargs)).map_err(from_reduce)
+            })),
+        );
+        // _codecs.encode(text, encoding): how protocols 0-2 spell bytes.
+        let codecs_encode = heap.new_function(
+            "_codecs",
+            "encode",
+            Some(native_fn(|heap, args, _| {
+                let (text, encoding) = match args {
+                    [text] => (*text, None),
+                    [text, encoding, ..] => (*text, Some(*encoding)),
+                    _ => return Err(type_error("encode() missing required argument 'obj'")),
+                };
+                let encoding = match encoding {
+                    Some(e) => heap.as_str(e)?.to_ascii_lowercase().replace(['-', '_'], ""),
+                    None => "utf8".into(),
+                };
+                let bytes = encode(heap.as_str_obj(text)?, &encoding)?;
+                Ok(heap.new_bytes(&bytes))
+            })),
+        );
+        Builtins {
+            reconstructor,
+            newobj,
+            newobj_ex,
+            codecs_encode,
+        }
+    }
+
+    pub(crate) fn named(&self) -> [(&'static str, &'static str, Obj); 4] {
+        [
+            ("copyreg", "_reconstructor", self.reconstructor),
+            ("copyreg", "__newobj__", self.newobj),
+            ("copyreg", "__newobj_ex__", self.newobj_ex),
+            ("_codecs", "encode", self.codecs_encode),
+        ]
+    }
+}
+
+fn encode(text: &Str, encoding: &str) -> pyobj::Result<Vec<u8>> {
+    let unencodable = |cp: u32, limit: &str| {
+        pyobj::Error::new(
+            pyobj::ErrorKind::Value,
+            format!("'{limit}' codec can't encode character '\\u{cp:04x}': ordinal not in range"),
+        )
+    };
+    match encoding {
+        "latin1" | "iso88591" | "l1" => text
+            .code_points()
+            .map(|cp| u8::try_from(cp).map_err(|_| unencodable(cp, "latin-1")))
+            .collect(),
+        "ascii" | "usascii" => text
+            .code_points()
+            .map(|cp| {
+                u8::try_from(cp)
+                    .ok()
+                    .filter(u8::is_ascii)
+                    .ok_or_else(|| unencodable(cp, "ascii"))
+            })
+            .collect(),
+        "utf8" | "u8" => match text.as_str() {
+            Some(s) => Ok(s.as_bytes().to_vec()),
+            None => Err(pyobj::Error::new(
+                pyobj::ErrorKind::Value,
+                "'utf-8' codec can't encode a surrogate: surrogates not allowed",
+            )),
+        },
+        other => Err(pyobj::Error::new(
+            pyobj::ErrorKind::Value,
+            format!("unknown encoding: {other}"),
+        )),
+    }
+}
