@@ -12,19 +12,20 @@ pub mod dis;
 mod error;
 mod framing;
 mod limits;
-mod memo;
 pub mod opcodes;
 mod options;
 mod persistent;
 pub mod pickler;
-mod read;
-mod resolve;
+pub mod read;
+pub mod resolve;
 pub mod unpickler;
 mod write;
 
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
 pub use options::{
-    DecodeErrors, DumpOptions, Encoding, GlobalPolicy, LoadOptions, DEFAULT_PROTOCOL,
-    HIGHEST_PROTOCOL,
+    DecodeErrors, DumpOptions, Encoding, LoadOptions, DEFAULT_PROTOCOL, HIGHEST_PROTOCOL,
 };
+pub use read::{IoRead, Read, SliceRead};
+pub use resolve::{Resolver, StrictResolver};
+pub use unpickler::{load, loads, PersistentLoad, Unpickler};

@@ -78,19 +78,6 @@ impl DecodeErrors {
     }
 }
 
-/// How the unpickler resolves globals (GLOBAL, STACK_GLOBAL, INST, EXT*).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum GlobalPolicy {
-    /// Only names registered in the [`reduce::Registry`]; anything else is an
-    /// [`ErrorKind::Unsafe`] error naming module and name. The default.
-    #[default]
-    Strict,
-    /// Registered names resolve as in `Strict`; unknown names become inert
-    /// stand-ins that record how they were called, so the loaded graph can be
-    /// inspected and re-pickled to the same bytes. Nothing is ever executed.
-    StandIns,
-}
-
 /// Options for loading, with CPython's defaults.
 ///
 /// | option | default |
@@ -98,7 +85,6 @@ pub enum GlobalPolicy {
 /// | `encoding` | [`Encoding::Ascii`] |
 /// | `errors` | [`DecodeErrors::Strict`] |
 /// | `fix_imports` | `true` (map Python 2 module names to Python 3 ones) |
-/// | `globals` | [`GlobalPolicy::Strict`] |
 /// | `limits` | [`Limits::default`] |
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
@@ -108,8 +94,6 @@ pub struct LoadOptions {
     pub errors: DecodeErrors,
     /// Map Python 2 names (`__builtin__`, `copy_reg`, ...) to Python 3 ones.
     pub fix_imports: bool,
-    /// How globals are resolved.
-    pub globals: GlobalPolicy,
     /// Resource bounds.
     pub limits: Limits,
 }
@@ -138,12 +122,6 @@ impl LoadOptions {
     /// Sets `fix_imports`.
     pub fn fix_imports(mut self, fix: bool) -> Self {
         self.fix_imports = fix;
-        self
-    }
-
-    /// Sets the global resolution policy.
-    pub fn globals(mut self, policy: GlobalPolicy) -> Self {
-        self.globals = policy;
         self
     }
 

@@ -1,6 +1,6 @@
 //! The pyobj integration tests: one binary, one module per area.
 
-mod support;
+use oracle as support;
 
 mod class;
 mod gc;

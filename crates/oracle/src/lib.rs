@@ -1,8 +1,9 @@
-//! The Rust half of the Python-oracle harness, shared by every test module.
+//! The Rust half of the Python-oracle harness, shared by every test suite
+//! of the workspace (a dev-dependency only; never part of a library).
 //!
 //! CPython 3.11 (`python3`) is the oracle: a test asks it for values and for
 //! what it says about them, rebuilds each value on a [`Heap`], and compares.
-//! The Python half is `tests/python/values.py`, whose docstring specifies the
+//! The Python half is `python/values.py` beside this crate, whose docstring specifies the
 //! tagged JSON encoding that [`build`] decodes.
 //!
 //! Typical use, one python3 process per test rather than per value:
@@ -25,9 +26,6 @@
 //!
 //! Every helper panics with a useful message on failure: these are tests.
 
-// Each test module uses a different part of the harness.
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
@@ -38,16 +36,14 @@ use serde_json::Value;
 
 /// The folder holding `values.py`.
 pub fn python_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("python")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python")
 }
 
 /// Runs `python3 -c script args...` and returns its stdout.
 ///
 /// The environment makes runs reproducible and comparable with a heap built
 /// with [`HashSeed::Fixed(0)`]: `PYTHONHASHSEED=0`, UTF-8 stdio, and
-/// `tests/python` on `PYTHONPATH` so the script can `import values`.
+/// `python/` on `PYTHONPATH` so the script can `import values`.
 ///
 /// # Panics
 /// If python3 cannot be started or exits unsuccessfully (stderr is shown).

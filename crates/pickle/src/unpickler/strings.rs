@@ -1,0 +1,263 @@
+//! The STRING family (Python 2 `str`, decoded by the `encoding` option),
+//! the UNICODE family, and the BYTES family.
+
+use pyobj::{Heap, Str};
+
+use super::Unpickler;
+use crate::read::Read;
+use crate::{DecodeErrors, Encoding, Error, ErrorKind, Result};
+
+fn value_error(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Object(pyobj::ErrorKind::Value), message)
+}
+
+impl<R: Read> Unpickler<R> {
+    /// STRING: a quoted, backslash-escaped Python 2 string literal.
+    pub(super) fn load_string(&mut self, heap: &mut Heap) -> Result<()> {
+        let line = self.read_line()?.to_vec();
+        let quoted = line.len() >= 2
+            && (line[0] == b'\'' || line[0] == b'"')
+            && line[line.len() - 1] == line[0];
+        if !quoted {
+            return Err(Error::new(
+                ErrorKind::Unpickling,
+                "the STRING opcode argument must be quoted",
+            ));
+        }
+        let raw = escape_decode(&line[1..line.len() - 1])?;
+        self.charge(raw.len() as u64)?;
+        self.push_python2_str(heap, &raw)
+    }
+
+    /// BINSTRING / SHORT_BINSTRING.
+    pub(super) fn load_binstring(&mut self, heap: &mut Heap, n: u64) -> Result<()> {
+        let raw = self.read_payload(n)?.to_vec();
+        self.push_python2_str(heap, &raw)
+    }
+
+    fn push_python2_str(&mut self, heap: &mut Heap, raw: &[u8]) -> Result<()> {
+        let obj = match self.options.encoding {
+            Encoding::Bytes => heap.new_bytes(raw),
+            encoding => {
+                let text = decode(raw, encoding, self.options.errors)?;
+                heap.new_str_from(text)
+            }
+        };
+        self.push_new(obj)
+    }
+
+    /// BINBYTES / SHORT_BINBYTES / BINBYTES8, and BYTEARRAY8.
+    pub(super) fn load_bytes(&mut self, heap: &mut Heap, n: u64, bytearray: bool) -> Result<()> {
+        let bytes = self.read_payload(n)?;
+        let obj = if bytearray {
+            heap.new_bytearray(bytes)
+        } else {
+            heap.new_bytes(bytes)
+        };
+        self.push_new(obj)
+    }
+
+    /// UNICODE: raw-unicode-escape text on one line.
+    pub(super) fn load_unicode(&mut self, heap: &mut Heap) -> Result<()> {
+        let line = self.read_line()?.to_vec();
+        let text = raw_unicode_escape_decode(&line)?;
+        self.charge(line.len() as u64)?;
+        self.push_new(heap.new_str_from(text))
+    }
+
+    /// BINUNICODE / SHORT_BINUNICODE / BINUNICODE8: UTF-8, surrogates allowed.
+    pub(super) fn load_binunicode(&mut self, heap: &mut Heap, n: u64) -> Result<()> {
+        let bytes = self.read_payload(n)?;
+        let text = Str::from_utf8_surrogatepass(bytes)?;
+        self.push_new(heap.new_str_from(text))
+    }
+}
+
+/// Python's `codecs.escape_decode`: the escapes of a bytes literal.
+fn escape_decode(body: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let b = body[i];
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        let Some(&c) = body.get(i) else {
+            return Err(value_error("Trailing \\ in string"));
+        };
+        i += 1;
+        match c {
+            b'\n' => {}
+            b'\\' => out.push(b'\\'),
+            b'\'' => out.push(b'\''),
+            b'"' => out.push(b'"'),
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0c),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(0x0b),
+            b'0'..=b'7' => {
+                let mut value = (c - b'0') as u32;
+                for _ in 0..2 {
+                    match body.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            value = value * 8 + (d - b'0') as u32;
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(value as u8);
+            }
+            b'x' => {
+                let hex = body.get(i..i + 2).and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) if hex.is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    _ => {
+                        return Err(value_error(format!(
+                            "invalid \\x escape at position {start}"
+                        )))
+                    }
+                }
+            }
+            other => {
+                // Unknown escapes are kept as written.
+                out.push(b'\\');
+                out.push(other);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `raw-unicode-escape`: only `\uXXXX` and `\UXXXXXXXX` are escapes (an odd
+/// run of backslashes before `u`), every other byte is a Latin-1 code point.
+fn raw_unicode_escape_decode(bytes: &[u8]) -> Result<Str> {
+    let mut points = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' && matches!(bytes.get(i + 1), Some(b'u' | b'U')) {
+            // Only a backslash that is not itself escaped starts an escape.
+            let run = bytes[..i].iter().rev().take_while(|&&c| c == b'\\').count();
+            if run % 2 == 0 {
+                let width = if bytes[i + 1] == b'u' { 4 } else { 8 };
+                let digits = bytes.get(i + 2..i + 2 + width);
+                let value = digits
+                    .filter(|d| d.iter().all(u8::is_ascii_hexdigit))
+                    .and_then(|d| std::str::from_utf8(d).ok())
+                    .and_then(|d| u32::from_str_radix(d, 16).ok());
+                match value {
+                    Some(cp) if cp <= 0x10FFFF => {
+                        points.push(cp);
+                        i += 2 + width;
+                        continue;
+                    }
+                    Some(_) => {
+                        return Err(value_error(format!(
+                            "'rawunicodeescape' codec can't decode bytes in position {}-{}: \\Uxxxxxxxx out of range",
+                            i,
+                            i + 1 + width
+                        )))
+                    }
+                    None => {
+                        let end = i + 1 + bytes[i + 2..].iter().take(width).take_while(|d| d.is_ascii_hexdigit()).count();
+                        return Err(value_error(format!(
+                            "'rawunicodeescape' codec can't decode bytes in position {}-{}: truncated \\{}{} escape",
+                            i,
+                            end,
+                            bytes[i + 1] as char,
+                            "X".repeat(width)
+                        )))
+                    }
+                }
+            }
+        }
+        points.push(b as u32);
+        i += 1;
+    }
+    Ok(Str::from_code_points(points)?)
+}
+
+/// Decodes a Python 2 `str` with the `encoding`/`errors` options.
+fn decode(raw: &[u8], encoding: Encoding, errors: DecodeErrors) -> Result<Str> {
+    let (name, limit) = match encoding {
+        Encoding::Ascii => ("ascii", 0x80),
+        Encoding::Latin1 => return Ok(Str::from_code_points(raw.iter().map(|&b| b as u32))?),
+        Encoding::Utf8 => ("utf-8", 0),
+        Encoding::Bytes => ("bytes", 0x100),
+    };
+    if encoding == Encoding::Utf8 {
+        if let Ok(s) = std::str::from_utf8(raw) {
+            return Ok(Str::from(s));
+        }
+    }
+    let mut points = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let (cp, len) = if encoding == Encoding::Utf8 {
+            match utf8_char(&raw[i..]) {
+                Some(decoded) => decoded,
+                None => (u32::MAX, 1),
+            }
+        } else {
+            let b = raw[i];
+            (
+                if (b as u32) < limit {
+                    b as u32
+                } else {
+                    u32::MAX
+                },
+                1,
+            )
+        };
+        if cp != u32::MAX {
+            points.push(cp);
+            i += len;
+            continue;
+        }
+        let b = raw[i];
+        match errors {
+            DecodeErrors::Strict => {
+                let reason = if encoding == Encoding::Utf8 {
+                    "invalid start byte"
+                } else {
+                    "ordinal not in range(128)"
+                };
+                return Err(value_error(format!(
+                    "'{name}' codec can't decode byte {b:#04x} in position {i}: {reason}"
+                )));
+            }
+            DecodeErrors::Replace => points.push(0xFFFD),
+            DecodeErrors::Ignore => {}
+            DecodeErrors::SurrogateEscape => points.push(0xDC00 + b as u32),
+            DecodeErrors::BackslashReplace => {
+                points.extend(format!("\\x{b:02x}").chars().map(|c| c as u32))
+            }
+        }
+        i += 1;
+    }
+    Ok(Str::from_code_points(points)?)
+}
+
+/// One UTF-8 character (no surrogates) at the start of `bytes`.
+fn utf8_char(bytes: &[u8]) -> Option<(u32, usize)> {
+    let len = match bytes.first()? {
+        0x00..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let s = std::str::from_utf8(bytes.get(..len)?).ok()?;
+    Some((s.chars().next()? as u32, len))
+}
