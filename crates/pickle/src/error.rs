@@ -111,7 +111,7 @@ impl From<std::io::Error> for Error {
 impl From<pyobj::Error> for Error {
     #[cold]
     fn from(e: pyobj::Error) -> Error {
-        Error::new(ErrorKind::Object(e.kind()), e.to_string())
+        Error::new(ErrorKind::Object(e.kind()), e.message())
     }
 }
 

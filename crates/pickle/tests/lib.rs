@@ -1,1 +1,4 @@
-//! Integration tests of the pickle crate.
+//! The pickle integration tests: one binary, one module per area; python3
+//! (CPython 3.11) is the oracle.
+
+mod unpickle;

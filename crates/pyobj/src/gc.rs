@@ -85,7 +85,7 @@ impl Heap {
             .retain(|(_, token)| token.strong_count() > 0);
         let mut marks = MarkBits::new(self.objects.capacity() + 1);
         let mut stack: Vec<Obj> = Vec::new();
-        stack.extend([self.none, self.true_, self.false_]);
+        stack.extend([self.none, self.true_, self.false_, self.empty_tuple]);
         stack.extend(self.small_ints.iter().copied());
         stack.extend(self.builtins.all());
         stack.extend(self.roots.entries.iter().map(|(obj, _)| *obj));

@@ -92,6 +92,8 @@ pub struct Heap {
     pub(crate) none: Obj,
     pub(crate) true_: Obj,
     pub(crate) false_: Obj,
+    /// `()`: CPython has exactly one empty tuple, and pickles rely on it.
+    pub(crate) empty_tuple: Obj,
     pub(crate) small_ints: Box<[Obj]>,
     pub(crate) builtins: BuiltinClasses,
     pub(crate) roots: Roots,
@@ -127,6 +129,7 @@ impl Heap {
         let none = objects.insert(Object::None);
         let true_ = objects.insert(Object::Bool(true));
         let false_ = objects.insert(Object::Bool(false));
+        let empty_tuple = objects.insert(Object::Tuple(Box::new([])));
         let small_ints = (SMALL_INT_MIN..=SMALL_INT_MAX)
             .map(|i| objects.insert(Object::Int(crate::Int::Small(i))))
             .collect();
@@ -136,6 +139,7 @@ impl Heap {
             none,
             true_,
             false_,
+            empty_tuple,
             small_ints,
             builtins: BuiltinClasses::placeholder(),
             roots: Roots::default(),

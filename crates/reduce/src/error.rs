@@ -55,7 +55,7 @@ impl Error {
 
 impl From<pyobj::Error> for Error {
     fn from(e: pyobj::Error) -> Error {
-        Error::new(ErrorKind::Object(e.kind()), e.to_string())
+        Error::new(ErrorKind::Object(e.kind()), e.message())
     }
 }
 

@@ -76,13 +76,15 @@ fn call_class(heap: &mut Heap, class: Obj, args: &[Obj], kwargs: Option<Obj>) ->
     }
     let init = heap.find_hook(class, Hook::Init)?;
     let has_new = heap.find_hook(class, Hook::New)?.is_some();
-    if init.is_none() && !has_new && (!args.is_empty() || kwargs.is_some()) {
-        if heap.as_class(class)?.layout() == Kind::Instance {
-            return Err(type_error(format!(
-                "{}() takes no arguments",
-                class_name(heap, class)
-            )));
-        }
+    if init.is_none()
+        && !has_new
+        && (!args.is_empty() || kwargs.is_some())
+        && heap.as_class(class)?.layout() == Kind::Instance
+    {
+        return Err(type_error(format!(
+            "{}() takes no arguments",
+            class_name(heap, class)
+        )));
     }
     let obj = new_object_in(heap, class, args, kwargs)?;
     if let Some(init) = init {

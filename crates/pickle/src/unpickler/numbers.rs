@@ -77,13 +77,8 @@ impl<R: Read> Unpickler<R> {
     pub(super) fn load_float(&mut self, heap: &mut Heap) -> Result<()> {
         let line = self.read_line()?.to_vec();
         let text = std::str::from_utf8(&line).unwrap_or("");
-        let shown = || {
-            let mut s = String::from_utf8_lossy(&line).into_owned();
-            s.push('\n');
-            let mut out = String::new();
-            pyobj::kinds::str::write_str_repr(&mut out, &pyobj::Str::from(s.as_str()));
-            out
-        };
+        // CPython quotes the raw text, newline included, without escaping.
+        let shown = || format!("'{}\n'", String::from_utf8_lossy(&line));
         let valid = !text.is_empty()
             && text
                 .bytes()

@@ -111,11 +111,19 @@ impl<R: Read> Unpickler<R> {
         let args = self.pop()?;
         let class = self.pop()?;
         if heap.kind(class)? != Kind::Class {
-            return Err(unpickling("NEWOBJ class argument isn't a type object"));
+            return Err(unpickling(format!(
+                "NEWOBJ class argument must be a type, not {}",
+                heap.type_name(class)?
+            )));
         }
         let args = match heap.get(args)? {
             Object::Tuple(items) => items.to_vec(),
-            _ => return Err(unpickling("NEWOBJ expected an arg tuple.")),
+            _ => {
+                return Err(unpickling(format!(
+                    "NEWOBJ args argument must be a tuple, not {}",
+                    heap.type_name(args)?
+                )))
+            }
         };
         let obj = reconstruct::new_object(heap, registry, class, &args, None)?;
         self.push_new(obj)

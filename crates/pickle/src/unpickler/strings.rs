@@ -205,10 +205,7 @@ fn decode(raw: &[u8], encoding: Encoding, errors: DecodeErrors) -> Result<Str> {
     let mut i = 0;
     while i < raw.len() {
         let (cp, len) = if encoding == Encoding::Utf8 {
-            match utf8_char(&raw[i..]) {
-                Some(decoded) => decoded,
-                None => (u32::MAX, 1),
-            }
+            utf8_char(&raw[i..]).unwrap_or((u32::MAX, 1))
         } else {
             let b = raw[i];
             (

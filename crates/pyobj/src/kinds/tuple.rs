@@ -3,8 +3,11 @@
 use crate::{Error, Heap, Obj, Object, Result};
 
 impl Heap {
-    /// A `tuple` of the given items.
+    /// A `tuple` of the given items. The empty tuple is a singleton, as in CPython.
     pub fn new_tuple(&mut self, items: Vec<Obj>) -> Obj {
+        if items.is_empty() {
+            return self.empty_tuple;
+        }
         self.objects.insert(Object::Tuple(items.into_boxed_slice()))
     }
 
