@@ -1,1 +1,125 @@
-//! (being written)
+//! The writer's framer: output buffering, protocol-4 FRAME headers, and
+//! large payloads written outside frames, exactly where CPython puts them.
+
+use std::io;
+
+use crate::opcodes::Opcode;
+use crate::Result;
+
+/// CPython closes a frame once its payload reaches this size.
+pub(crate) const FRAME_SIZE_TARGET: usize = 64 * 1024;
+/// Frames with fewer payload bytes are dropped (their header removed).
+const FRAME_SIZE_MIN: usize = 4;
+/// FRAME opcode plus its 8-byte length.
+const FRAME_HEADER_SIZE: usize = 9;
+
+/// Buffers output and inserts FRAME headers.
+#[derive(Debug)]
+pub(crate) struct Framer<W> {
+    sink: W,
+    buffer: Vec<u8>,
+    framing: bool,
+    /// Where the open frame's reserved header starts in `buffer`.
+    frame_start: Option<usize>,
+}
+
+impl<W: io::Write> Framer<W> {
+    pub(crate) fn new(sink: W) -> Self {
+        Framer {
+            sink,
+            buffer: Vec::new(),
+            framing: false,
+            frame_start: None,
+        }
+    }
+
+    pub(crate) fn into_inner(self) -> W {
+        self.sink
+    }
+
+    pub(crate) fn sink_mut(&mut self) -> &mut W {
+        &mut self.sink
+    }
+
+    /// Turns framing on for the rest of this dump (after PROTO, protocol 4+).
+    pub(crate) fn start_framing(&mut self) {
+        self.framing = true;
+    }
+
+    fn open_frame_if_needed(&mut self) {
+        if self.framing && self.frame_start.is_none() {
+            self.frame_start = Some(self.buffer.len());
+            self.buffer.extend_from_slice(&[0; FRAME_HEADER_SIZE]);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        self.open_frame_if_needed();
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    pub(crate) fn write_byte(&mut self, byte: u8) {
+        self.open_frame_if_needed();
+        self.buffer.push(byte);
+    }
+
+    /// CPython's check at the start of every save(): a frame that has grown
+    /// to the target size is committed.
+    #[inline]
+    pub(crate) fn maybe_commit(&mut self) -> Result<()> {
+        if let Some(start) = self.frame_start {
+            if self.buffer.len() - start - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET {
+                self.commit_frame()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the open frame: fills in its header, or drops the header of a
+    /// tiny frame; then hands everything buffered to the sink.
+    pub(crate) fn commit_frame(&mut self) -> Result<()> {
+        if let Some(start) = self.frame_start.take() {
+            let payload = self.buffer.len() - start - FRAME_HEADER_SIZE;
+            if payload >= FRAME_SIZE_MIN {
+                self.buffer[start] = Opcode::FRAME as u8;
+                self.buffer[start + 1..start + FRAME_HEADER_SIZE]
+                    .copy_from_slice(&(payload as u64).to_le_bytes());
+            } else {
+                self.buffer.drain(start..start + FRAME_HEADER_SIZE);
+            }
+        }
+        self.flush_buffer()
+    }
+
+    /// Writes an opcode header and a large payload outside any frame.
+    pub(crate) fn write_large(&mut self, header: &[u8], payload: &[u8]) -> Result<()> {
+        if self.framing && payload.len() >= FRAME_SIZE_TARGET {
+            self.commit_frame()?;
+            self.buffer.extend_from_slice(header);
+            self.flush_buffer()?;
+            self.sink.write_all(payload)?;
+            return Ok(());
+        }
+        self.write(header);
+        self.write(payload);
+        Ok(())
+    }
+
+    fn flush_buffer(&mut self) -> Result<()> {
+        if !self.buffer.is_empty() {
+            self.sink.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        Ok(())
+    }
+
+    /// Ends a dump: commits the last frame and flushes.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        self.commit_frame()?;
+        self.framing = false;
+        self.sink.flush()?;
+        Ok(())
+    }
+}

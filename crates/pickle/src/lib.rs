@@ -15,10 +15,10 @@ mod limits;
 pub mod opcodes;
 mod options;
 mod persistent;
-pub mod pickler;
+mod pickler;
 pub mod read;
 pub mod resolve;
-pub mod unpickler;
+mod unpickler;
 mod write;
 
 pub use error::{Error, ErrorKind, Result};
@@ -26,6 +26,7 @@ pub use limits::Limits;
 pub use options::{
     DecodeErrors, DumpOptions, Encoding, LoadOptions, DEFAULT_PROTOCOL, HIGHEST_PROTOCOL,
 };
+pub use pickler::{dump, dumps, PersistentId, Pickler, ReducerOverride};
 pub use read::{IoRead, Read, SliceRead};
 pub use resolve::{Resolver, StrictResolver};
 pub use unpickler::{load, loads, PersistentLoad, Unpickler};

@@ -1,4 +1,5 @@
 //! The pickle integration tests: one binary, one module per area; python3
 //! (CPython 3.11) is the oracle.
 
+mod pickle_bytes;
 mod unpickle;

@@ -13,6 +13,7 @@ pub(crate) struct Builtins {
     pub(crate) newobj: Obj,
     pub(crate) newobj_ex: Obj,
     pub(crate) codecs_encode: Obj,
+    pub(crate) getattr: Obj,
 }
 
 fn type_error(message: impl Into<String>) -> pyobj::Error {
@@ -90,7 +91,30 @@ impl Builtins {
                 Ok(heap.new_bytes(&bytes))
             })),
         );
+        // getattr(obj, name): how protocols below 4 name nested classes
+        // (`getattr(Outer, 'Inner')`). Only attributes stored in a class's
+        // or instance's dict are reachable, so nothing runs.
+        let getattr = heap.new_function(
+            "builtins",
+            "getattr",
+            Some(native_fn(|heap, args, _| {
+                let [obj, name] = args else {
+                    return Err(type_error(format!(
+                        "getattr expected 2 arguments, got {}",
+                        args.len()
+                    )));
+                };
+                let name = heap.as_str(*name)?.to_string();
+                heap.getattr(*obj, &name)?.ok_or_else(|| {
+                    pyobj::Error::new(
+                        pyobj::ErrorKind::Attribute,
+                        format!("object has no attribute '{name}'"),
+                    )
+                })
+            })),
+        );
         Builtins {
+            getattr,
             reconstructor,
             newobj,
             newobj_ex,
@@ -98,8 +122,9 @@ impl Builtins {
         }
     }
 
-    pub(crate) fn named(&self) -> [(&'static str, &'static str, Obj); 4] {
+    pub(crate) fn named(&self) -> [(&'static str, &'static str, Obj); 5] {
         [
+            ("builtins", "getattr", self.getattr),
             ("copyreg", "_reconstructor", self.reconstructor),
             ("copyreg", "__newobj__", self.newobj),
             ("copyreg", "__newobj_ex__", self.newobj_ex),

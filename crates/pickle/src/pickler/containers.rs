@@ -1,0 +1,285 @@
+//! Tuples (including recursive ones), lists, dicts, sets and frozensets, with
+//! CPython's APPENDS/SETITEMS/ADDITEMS batching and its quirks.
+
+use pyobj::{Heap, Kind, Obj};
+use reduce::Registry;
+
+use super::strings::tail;
+use super::{Pickler, ReduceTail, Task};
+use crate::opcodes::Opcode;
+use crate::Result;
+
+/// Items per MARK…APPENDS/SETITEMS/ADDITEMS batch, as in CPython.
+const BATCHSIZE: usize = 1000;
+
+impl<W: std::io::Write> Pickler<W> {
+    /// Pushes `tasks` so they run in the order given.
+    fn schedule(&mut self, tasks: Vec<Task>) {
+        self.tasks.extend(tasks.into_iter().rev());
+    }
+
+    pub(super) fn save_tuple(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
+        let items = heap.as_tuple(obj)?.to_vec();
+        let protocol = self.options.protocol;
+        if items.is_empty() {
+            // Never memoized.
+            self.framer.write(if protocol == 0 { b"(t" } else { b")" });
+            return Ok(());
+        }
+        let len = items.len();
+        if !(protocol >= 2 && len <= 3) {
+            self.framer.write_byte(Opcode::MARK as u8);
+        }
+        let mut tasks: Vec<Task> = items.into_iter().map(Task::Save).collect();
+        tasks.push(Task::FinishTuple { tuple: obj, len });
+        self.schedule(tasks);
+        Ok(())
+    }
+
+    pub(super) fn finish_tuple(&mut self, tuple: Obj, len: usize) -> Result<()> {
+        let protocol = self.options.protocol;
+        let short = protocol >= 2 && len <= 3;
+        if let Some(&index) = self.memo.get(&tuple) {
+            // The tuple was reached from inside itself and written already:
+            // discard this partial copy and refer to the complete one.
+            if short {
+                self.framer.write(&vec![Opcode::POP as u8; len]);
+            } else if protocol >= 1 {
+                self.framer.write_byte(Opcode::POP_MARK as u8);
+            } else {
+                self.framer.write(&vec![Opcode::POP as u8; len + 1]);
+            }
+            return self.write_get(index);
+        }
+        let op = match (short, len) {
+            (true, 1) => Opcode::TUPLE1,
+            (true, 2) => Opcode::TUPLE2,
+            (true, _) => Opcode::TUPLE3,
+            (false, _) => Opcode::TUPLE,
+        };
+        self.framer.write_byte(op as u8);
+        self.memoize(tuple)
+    }
+
+    pub(super) fn save_list(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
+        let items = heap.as_list(obj)?.to_vec();
+        if self.options.protocol == 0 {
+            self.framer.write(b"(l");
+            self.memoize(obj)?;
+            let tasks = items
+                .into_iter()
+                .flat_map(|x| [Task::Save(x), Task::Op(Opcode::APPEND)])
+                .collect();
+            self.schedule(tasks);
+            return Ok(());
+        }
+        self.framer.write_byte(Opcode::EMPTY_LIST as u8);
+        self.memoize(obj)?;
+        let tasks = match items.len() {
+            0 => Vec::new(),
+            1 => vec![Task::Save(items[0]), Task::Op(Opcode::APPEND)],
+            // The C pickler closes even a final one-item batch with APPENDS.
+            _ => items
+                .chunks(BATCHSIZE)
+                .flat_map(|chunk| {
+                    std::iter::once(Task::Op(Opcode::MARK))
+                        .chain(chunk.iter().map(|&x| Task::Save(x)))
+                        .chain(std::iter::once(Task::Op(Opcode::APPENDS)))
+                })
+                .collect(),
+        };
+        self.schedule(tasks);
+        Ok(())
+    }
+
+    pub(super) fn save_dict(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
+        let pairs: Vec<(Obj, Obj)> = heap.as_dict(obj)?.iter().collect();
+        if self.options.protocol == 0 {
+            self.framer.write(b"(d");
+            self.memoize(obj)?;
+            let tasks = pairs
+                .into_iter()
+                .flat_map(|(k, v)| [Task::Save(k), Task::Save(v), Task::Op(Opcode::SETITEM)])
+                .collect();
+            self.schedule(tasks);
+            return Ok(());
+        }
+        self.framer.write_byte(Opcode::EMPTY_DICT as u8);
+        self.memoize(obj)?;
+        let tasks = match pairs.len() {
+            0 => Vec::new(),
+            1 => vec![
+                Task::Save(pairs[0].0),
+                Task::Save(pairs[0].1),
+                Task::Op(Opcode::SETITEM),
+            ],
+            _ => batched(&pairs, Opcode::SETITEMS, |(k, v)| {
+                [Task::Save(*k), Task::Save(*v)]
+            }),
+        };
+        self.schedule(tasks);
+        Ok(())
+    }
+
+    pub(super) fn save_set(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+    ) -> Result<()> {
+        let items: Vec<Obj> = heap.as_set(obj)?.iter().collect();
+        if self.options.protocol < 4 {
+            return self.save_set_as_reduce(heap, registry, obj, Kind::Set, items);
+        }
+        self.framer.write_byte(Opcode::EMPTY_SET as u8);
+        self.memoize(obj)?;
+        if !items.is_empty() {
+            let tasks = batched(&items, Opcode::ADDITEMS, |x| [Task::Save(*x)]);
+            self.schedule(tasks);
+        }
+        Ok(())
+    }
+
+    pub(super) fn save_frozenset(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+    ) -> Result<()> {
+        let items: Vec<Obj> = heap.as_set(obj)?.iter().collect();
+        if self.options.protocol < 4 {
+            return self.save_set_as_reduce(heap, registry, obj, Kind::FrozenSet, items);
+        }
+        self.framer.write_byte(Opcode::MARK as u8);
+        let mut tasks: Vec<Task> = items.into_iter().map(Task::Save).collect();
+        tasks.push(Task::FinishFrozenSet(obj));
+        self.schedule(tasks);
+        Ok(())
+    }
+
+    pub(super) fn finish_frozenset(&mut self, obj: Obj) -> Result<()> {
+        if let Some(&index) = self.memo.get(&obj) {
+            self.framer.write_byte(Opcode::POP_MARK as u8);
+            return self.write_get(index);
+        }
+        self.framer.write_byte(Opcode::FROZENSET as u8);
+        self.memoize(obj)
+    }
+
+    /// Protocols below 4: `set([...])` / `frozenset([...])` as a reduce.
+    fn save_set_as_reduce(
+        &mut self,
+        heap: &mut Heap,
+        _registry: &Registry,
+        obj: Obj,
+        kind: Kind,
+        items: Vec<Obj>,
+    ) -> Result<()> {
+        let class = heap.builtin_class(kind);
+        let list = heap.new_list(items);
+        let args = heap.new_tuple(vec![list]);
+        self.push_reduce(heap, obj, class, args, tail(obj))
+    }
+
+    /// After the construction opcode of save_reduce.
+    pub(super) fn finish_reduce(&mut self, tail: ReduceTail) -> Result<()> {
+        if let Some(obj) = tail.obj {
+            if let Some(&index) = self.memo.get(&obj) {
+                self.framer.write_byte(Opcode::POP as u8);
+                return self.write_get(index);
+            }
+            self.memoize(obj)?;
+        }
+        let protocol = self.options.protocol;
+        let mut tasks = Vec::new();
+        if let Some(items) = tail.listitems {
+            if protocol == 0 {
+                for x in items {
+                    tasks.extend([Task::Save(x), Task::Op(Opcode::APPEND)]);
+                }
+            } else {
+                tasks.extend(generic_batches(
+                    &items,
+                    Opcode::APPEND,
+                    Opcode::APPENDS,
+                    |x| vec![Task::Save(*x)],
+                ));
+            }
+        }
+        if let Some(pairs) = tail.dictitems {
+            if protocol == 0 {
+                for (k, v) in pairs {
+                    tasks.extend([Task::Save(k), Task::Save(v), Task::Op(Opcode::SETITEM)]);
+                }
+            } else {
+                tasks.extend(generic_batches(
+                    &pairs,
+                    Opcode::SETITEM,
+                    Opcode::SETITEMS,
+                    |(k, v)| vec![Task::Save(*k), Task::Save(*v)],
+                ));
+            }
+        }
+        if let Some(state) = tail.state {
+            match (tail.state_setter, tail.obj) {
+                (Some(setter), Some(obj)) => tasks.extend([
+                    Task::Save(setter),
+                    Task::Save(obj),
+                    Task::Save(state),
+                    Task::Op(Opcode::TUPLE2),
+                    Task::Op(Opcode::REDUCE),
+                    Task::Op(Opcode::POP),
+                ]),
+                _ => tasks.extend([Task::Save(state), Task::Op(Opcode::BUILD)]),
+            }
+        }
+        self.schedule(tasks);
+        Ok(())
+    }
+}
+
+/// The batching of exact dicts and sets: MARK…op per 1000 items, and an
+/// empty trailing batch when the size is a multiple of 1000 (the C pickler
+/// only stops after a batch that was not full).
+fn batched<T, const N: usize>(
+    items: &[T],
+    op: Opcode,
+    save: impl Fn(&T) -> [Task; N],
+) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    for chunk in items.chunks(BATCHSIZE) {
+        tasks.push(Task::Op(Opcode::MARK));
+        for item in chunk {
+            tasks.extend(save(item));
+        }
+        tasks.push(Task::Op(op));
+    }
+    if items.len() % BATCHSIZE == 0 {
+        tasks.extend([Task::Op(Opcode::MARK), Task::Op(op)]);
+    }
+    tasks
+}
+
+/// The batching of reduce list/dict items: MARK…op per 1000, but a final
+/// batch of one item is written with the single-item opcode.
+fn generic_batches<T>(
+    items: &[T],
+    single: Opcode,
+    many: Opcode,
+    save: impl Fn(&T) -> Vec<Task>,
+) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    for chunk in items.chunks(BATCHSIZE) {
+        if chunk.len() == 1 {
+            tasks.extend(save(&chunk[0]));
+            tasks.push(Task::Op(single));
+        } else {
+            tasks.push(Task::Op(Opcode::MARK));
+            for item in chunk {
+                tasks.extend(save(item));
+            }
+            tasks.push(Task::Op(many));
+        }
+    }
+    tasks
+}

@@ -1,0 +1,251 @@
+//! save_global (GLOBAL, STACK_GLOBAL, EXT*, the getattr form of nested
+//! names) and save_reduce (REDUCE, NEWOBJ, NEWOBJ_EX, BUILD).
+
+use pyobj::{Heap, Obj, Object};
+use reduce::{ReduceValue, Reduced, Registry};
+
+use super::{Pickler, ReduceTail, Task};
+use crate::opcodes::Opcode;
+use crate::{compat, Error, ErrorKind, Result};
+
+fn pickling(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Pickling, message)
+}
+
+impl<W: std::io::Write> Pickler<W> {
+    /// The module and qualified name a class or function is known by, as
+    /// handles (interned strs, so repeated names hit the memo as in CPython).
+    fn global_name(heap: &Heap, obj: Obj) -> Result<(Obj, Obj)> {
+        match heap.get(obj)? {
+            Object::Class(c) => Ok((c.module(), c.qualname())),
+            Object::Function(f) => Ok((f.module(), f.qualname())),
+            Object::Instance(inst) => {
+                let class = heap.as_class(inst.class())?;
+                Ok((class.module(), class.qualname()))
+            }
+            other => Err(pickling(format!(
+                "Can't pickle '{}' object by name",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// save_global: `obj` by module and name, or `name` given by a reduce
+    /// that returned a string.
+    pub(super) fn save_global(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+        name: Option<String>,
+    ) -> Result<()> {
+        let protocol = self.options.protocol;
+        let (module_obj, qualname_obj) = Self::global_name(heap, obj)?;
+        let module = heap.as_str(module_obj)?.to_string();
+        let (name, name_obj) = match name {
+            Some(n) => {
+                let interned = heap.intern(&n);
+                (n, interned)
+            }
+            None => (heap.as_str(qualname_obj)?.to_string(), qualname_obj),
+        };
+        let repr = heap.repr(obj)?;
+        if name.split('.').any(|part| part == "<locals>") {
+            return Err(Error::new(
+                ErrorKind::Object(pyobj::ErrorKind::Attribute),
+                format!("Can't pickle local object '{name}'"),
+            ));
+        }
+        // What a pickle names must be what loading that name gives back.
+        if let Some(registered) = registry.lookup(&module, &name) {
+            if registered != obj {
+                return Err(pickling(format!(
+                    "Can't pickle {repr}: it's not the same object as {module}.{name}"
+                )));
+            }
+        }
+        if protocol >= 2 {
+            if let Some(code) = registry.extension_code(&module, &name) {
+                if code <= 0xff {
+                    self.framer.write(&[Opcode::EXT1 as u8, code as u8]);
+                } else if code <= 0xffff {
+                    self.framer.write_byte(Opcode::EXT2 as u8);
+                    self.framer.write(&(code as u16).to_le_bytes());
+                } else {
+                    self.framer.write_byte(Opcode::EXT4 as u8);
+                    self.framer.write(&(code as i32).to_le_bytes());
+                }
+                return Ok(());
+            }
+        }
+        let nested = name.rsplit_once('.');
+        if protocol >= 4 {
+            self.schedule_global_tail(obj);
+            self.tasks.push(Task::Op(Opcode::STACK_GLOBAL));
+            self.tasks.push(Task::Save(name_obj));
+            self.tasks.push(Task::Save(module_obj));
+            return Ok(());
+        }
+        if let Some((parent_name, last)) = nested {
+            // Protocols below 4 spell a nested name as getattr(parent, last).
+            let parent = registry.lookup(&module, parent_name).ok_or_else(|| {
+                pickling(format!(
+                    "Can't pickle {repr}: attribute lookup {name} on {module} failed"
+                ))
+            })?;
+            let getattr = registry.lookup("builtins", "getattr").ok_or_else(|| {
+                pickling(format!(
+                    "Can't pickle {repr}: builtins.getattr is not registered"
+                ))
+            })?;
+            let last = heap.intern(last);
+            let args = heap.new_tuple(vec![parent, last]);
+            self.schedule_global_tail(obj);
+            self.tasks.push(Task::FinishReduce(Box::new(ReduceTail {
+                obj: None,
+                listitems: None,
+                dictitems: None,
+                state: None,
+                state_setter: None,
+            })));
+            self.tasks.push(Task::Op(Opcode::REDUCE));
+            self.tasks.push(Task::Save(args));
+            self.tasks.push(Task::Save(getattr));
+            return Ok(());
+        }
+        let (module, name) = if protocol < 3 && self.options.fix_imports {
+            match compat::to_python2(&module, &name) {
+                Some((m, Some(n))) => (m.to_string(), n.to_string()),
+                Some((m, None)) => (m.to_string(), name),
+                None => (module, name),
+            }
+        } else {
+            (module, name)
+        };
+        if protocol < 3 {
+            if !module.is_ascii() {
+                return Err(pickling(format!(
+                    "can't pickle module identifier '{module}' using pickle protocol {protocol}"
+                )));
+            }
+            if !name.is_ascii() {
+                return Err(pickling(format!(
+                    "can't pickle global identifier '{name}' using pickle protocol {protocol}"
+                )));
+            }
+        }
+        self.framer.write_byte(Opcode::GLOBAL as u8);
+        self.framer.write(module.as_bytes());
+        self.framer.write_byte(b'\n');
+        self.framer.write(name.as_bytes());
+        self.framer.write_byte(b'\n');
+        self.memoize(obj)
+    }
+
+    /// After a STACK_GLOBAL or getattr sequence: the global itself is memoized
+    /// (or, if it was reached meanwhile, nothing more is needed).
+    fn schedule_global_tail(&mut self, obj: Obj) {
+        self.tasks.push(Task::Memoize(obj));
+    }
+
+    /// A reduce value from a hook (str or tuple object).
+    pub(super) fn save_reduce_value(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+        value: Obj,
+    ) -> Result<()> {
+        let reduced = Reduced::from_object(heap, value)?;
+        self.save_reduced(heap, registry, obj, reduced)
+    }
+
+    pub(super) fn save_reduced(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+        reduced: Reduced,
+    ) -> Result<()> {
+        match reduced {
+            Reduced::Global(name) => self.save_global(heap, registry, obj, Some(name)),
+            Reduced::Value(value) => self.save_reduce(heap, obj, value),
+        }
+    }
+
+    /// save_reduce: the construction (NEWOBJ_EX, NEWOBJ or REDUCE), then the
+    /// memo, list items, dict items and state.
+    fn save_reduce(&mut self, heap: &mut Heap, obj: Obj, value: ReduceValue) -> Result<()> {
+        let ReduceValue {
+            callable,
+            args,
+            state,
+            listitems,
+            dictitems,
+            state_setter,
+        } = value;
+        let protocol = self.options.protocol;
+        let callable_name = match heap.get(callable)? {
+            Object::Function(f) => heap.as_str(f.qualname()).unwrap_or("").to_string(),
+            Object::Class(c) => heap.as_str(c.qualname()).unwrap_or("").to_string(),
+            _ => {
+                return Err(pickling(
+                    "first item of the tuple returned by __reduce__ must be callable",
+                ))
+            }
+        };
+        let items = heap.as_tuple(args)?.to_vec();
+        let tail = ReduceTail {
+            obj: Some(obj),
+            listitems,
+            dictitems,
+            state,
+            state_setter,
+        };
+        self.tasks.push(Task::FinishReduce(Box::new(tail)));
+        if protocol >= 2 && callable_name == "__newobj_ex__" {
+            let [class, positional, kwargs] = items[..] else {
+                return Err(pickling(format!(
+                    "length of the NEWOBJ_EX argument tuple must be exactly 3, not {}",
+                    items.len()
+                )));
+            };
+            if heap.as_class(class).is_err() {
+                return Err(pickling(format!(
+                    "first item from NEWOBJ_EX argument tuple must be a class, not {}",
+                    heap.type_name(class)?
+                )));
+            }
+            if protocol < 4 {
+                return Err(pickling(
+                    "NEWOBJ_EX with keyword arguments needs protocol 4 or higher here (CPython writes a functools.partial, which this pickler does not support yet)",
+                ));
+            }
+            self.tasks.push(Task::Op(Opcode::NEWOBJ_EX));
+            self.tasks.push(Task::Save(kwargs));
+            self.tasks.push(Task::Save(positional));
+            self.tasks.push(Task::Save(class));
+            return Ok(());
+        }
+        if protocol >= 2 && callable_name == "__newobj__" {
+            let Some((&class, rest)) = items.split_first() else {
+                return Err(pickling("__newobj__ arglist is empty"));
+            };
+            if heap.as_class(class).is_err() {
+                return Err(pickling("args[0] from __newobj__ args is not a type"));
+            }
+            if heap.type_of(obj)? != class {
+                return Err(pickling("args[0] from __newobj__ args has the wrong class"));
+            }
+            let rest = heap.new_tuple(rest.to_vec());
+            self.tasks.push(Task::Op(Opcode::NEWOBJ));
+            self.tasks.push(Task::Save(rest));
+            self.tasks.push(Task::Save(class));
+            return Ok(());
+        }
+        self.tasks.push(Task::Op(Opcode::REDUCE));
+        self.tasks.push(Task::Save(args));
+        self.tasks.push(Task::Save(callable));
+        Ok(())
+    }
+}

@@ -1,0 +1,159 @@
+//! str, bytes and bytearray: opcode choice by size and protocol, and the
+//! reduce forms protocols without a bytes opcode use.
+
+use pyobj::{Heap, Kind, Obj, Object};
+use reduce::Registry;
+
+use super::{Pickler, ReduceTail, Task};
+use crate::opcodes::Opcode;
+use crate::{Error, ErrorKind, Result};
+
+impl<W: std::io::Write> Pickler<W> {
+    pub(super) fn save_str(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
+        let Object::Str(s) = heap.get(obj)? else {
+            return Ok(());
+        };
+        if self.options.protocol == 0 {
+            let escaped = raw_unicode_escape(s.code_points());
+            self.framer.write_byte(Opcode::UNICODE as u8);
+            self.framer.write(&escaped);
+            self.framer.write_byte(b'\n');
+        } else {
+            let data = s.as_surrogatepass_bytes();
+            let n = data.len();
+            let mut header = Vec::with_capacity(9);
+            if self.options.protocol >= 4 && n <= 0xff {
+                header.extend([Opcode::SHORT_BINUNICODE as u8, n as u8]);
+            } else if n <= 0xffff_ffff {
+                header.push(Opcode::BINUNICODE as u8);
+                header.extend((n as u32).to_le_bytes());
+            } else if self.options.protocol >= 4 {
+                header.push(Opcode::BINUNICODE8 as u8);
+                header.extend((n as u64).to_le_bytes());
+            } else {
+                return Err(Error::new(
+                    ErrorKind::Object(pyobj::ErrorKind::Overflow),
+                    "serializing a string larger than 4 GiB requires pickle protocol 4 or higher",
+                ));
+            }
+            self.framer.write_large(&header, data)?;
+        }
+        self.memoize(obj)
+    }
+
+    /// Protocol 3 and up: the BYTES opcodes.
+    pub(super) fn save_bytes(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
+        let data = heap.as_bytes(obj)?;
+        let n = data.len();
+        let mut header = Vec::with_capacity(9);
+        if n <= 0xff {
+            header.extend([Opcode::SHORT_BINBYTES as u8, n as u8]);
+        } else if n <= 0xffff_ffff {
+            header.push(Opcode::BINBYTES as u8);
+            header.extend((n as u32).to_le_bytes());
+        } else if self.options.protocol >= 4 {
+            header.push(Opcode::BINBYTES8 as u8);
+            header.extend((n as u64).to_le_bytes());
+        } else {
+            return Err(Error::new(
+                ErrorKind::Object(pyobj::ErrorKind::Overflow),
+                "serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher",
+            ));
+        }
+        self.framer.write_large(&header, data)?;
+        self.memoize(obj)
+    }
+
+    /// Protocols 0–2 have no bytes opcode: `bytes()` or
+    /// `_codecs.encode(text, 'latin1')`, memoized as a reduce result.
+    pub(super) fn save_bytes_legacy(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+    ) -> Result<()> {
+        let data = heap.as_bytes(obj)?.to_vec();
+        let (callable, args) = if data.is_empty() {
+            (heap.builtin_class(Kind::Bytes), heap.new_tuple(Vec::new()))
+        } else {
+            let encode = registry.lookup("_codecs", "encode").ok_or_else(|| {
+                Error::new(ErrorKind::Pickling, "_codecs.encode is not registered")
+            })?;
+            let text = pyobj::Str::from_code_points(data.iter().map(|&b| b as u32))?;
+            let text = heap.new_str_from(text);
+            // CPython's 'latin1' is one interned constant, so it is memoized once.
+            let latin1 = heap.intern("latin1");
+            (encode, heap.new_tuple(vec![text, latin1]))
+        };
+        self.push_reduce(heap, obj, callable, args, tail(obj))
+    }
+
+    pub(super) fn save_bytearray(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+    ) -> Result<()> {
+        let data = heap.as_bytes(obj)?.to_vec();
+        if self.options.protocol >= 5 {
+            let mut header = vec![Opcode::BYTEARRAY8 as u8];
+            header.extend((data.len() as u64).to_le_bytes());
+            self.framer.write_large(&header, &data)?;
+            return self.memoize(obj);
+        }
+        let class = heap.builtin_class(Kind::ByteArray);
+        let args = if data.is_empty() {
+            heap.new_tuple(Vec::new())
+        } else {
+            let bytes = heap.new_bytes(&data);
+            heap.new_tuple(vec![bytes])
+        };
+        let _ = registry;
+        self.push_reduce(heap, obj, class, args, tail(obj))
+    }
+
+    /// Generic save_reduce for built-ins reduced by the pickler itself:
+    /// `save(callable); save(args); REDUCE`, then the tail.
+    pub(super) fn push_reduce(
+        &mut self,
+        heap: &mut Heap,
+        _obj: Obj,
+        callable: Obj,
+        args: Obj,
+        tail: ReduceTail,
+    ) -> Result<()> {
+        let _ = heap;
+        self.tasks.push(Task::FinishReduce(Box::new(tail)));
+        self.tasks.push(Task::Op(Opcode::REDUCE));
+        self.tasks.push(Task::Save(args));
+        self.tasks.push(Task::Save(callable));
+        Ok(())
+    }
+}
+
+/// A reduce tail with nothing after the construction but the memo.
+pub(super) fn tail(obj: Obj) -> ReduceTail {
+    ReduceTail {
+        obj: Some(obj),
+        listitems: None,
+        dictitems: None,
+        state: None,
+        state_setter: None,
+    }
+}
+
+/// Protocol 0's UNICODE argument: raw-unicode-escape plus escaping of the
+/// characters that would break the line (`\`, NUL, `\n`, `\r`, `\x1a`).
+fn raw_unicode_escape(points: impl Iterator<Item = u32>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for cp in points {
+        if cp >= 0x10000 {
+            out.extend(format!("\\U{cp:08x}").bytes());
+        } else if cp >= 0x100 || matches!(cp, 0x5c | 0x00 | 0x0a | 0x0d | 0x1a) {
+            out.extend(format!("\\u{cp:04x}").bytes());
+        } else {
+            out.push(cp as u8);
+        }
+    }
+    out
+}

@@ -1,0 +1,244 @@
+//! The Pickler against CPython: what CPython wrote, loaded and written again
+//! at the same protocol, gives CPython's bytes exactly; CPython loads our
+//! output back to an equal value; CPython's documented byte sequences.
+
+use oracle::{python, python_json_lines};
+use pickle::{dumps, loads, DumpOptions, LoadOptions, Pickler};
+use pyobj::{ClassSpec, HashSeed, Heap, HeapConfig};
+use reduce::Registry;
+
+fn heap() -> Heap {
+    Heap::with_config(HeapConfig::new().hash_seed(HashSeed::Fixed(0)))
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first differing offset and the bytes around it, for failure messages.
+fn mismatch(ours: &[u8], theirs: &[u8]) -> String {
+    let at = ours
+        .iter()
+        .zip(theirs)
+        .position(|(a, b)| a != b)
+        .unwrap_or(ours.len().min(theirs.len()));
+    let window = |b: &[u8]| {
+        format!(
+            "{:?}",
+            String::from_utf8_lossy(&b[at.saturating_sub(16)..(at + 16).min(b.len())])
+        )
+    };
+    format!(
+        "first difference at byte {at} (ours {} bytes, CPython {}):\n ours:    {}\n CPython: {}",
+        ours.len(),
+        theirs.len(),
+        window(ours),
+        window(theirs)
+    )
+}
+
+const GRAPHS: &str = r#"
+import json, pickle, sys, values
+big = [b"x" * 70000, "y" * 70000, list(range(2500)), {i: -i for i in range(2000)}, set(range(1000))]
+def dump(v, p):
+    try:
+        return pickle.dumps(v, p).hex()
+    except ValueError:
+        return None
+vals = list(values.generate(int(sys.argv[1]), int(sys.argv[2]))) + big
+for v in vals:
+    print(json.dumps([dump(v, p) for p in range(6)]))
+"#;
+
+#[test]
+fn reloaded_cpython_pickles_redump_to_the_same_bytes() {
+    let mut compared = 0;
+    for seed in [11u64, 12, 13] {
+        for record in python_json_lines(GRAPHS, &[&seed.to_string(), "200"]) {
+            for (protocol, data) in record.as_array().unwrap().iter().enumerate() {
+                let Some(data) = data.as_str() else { continue };
+                let theirs = unhex(data);
+                let mut heap = heap();
+                let mut registry = Registry::new(&mut heap);
+                let obj = loads(&mut heap, &mut registry, &theirs, &LoadOptions::new()).unwrap();
+                let options = DumpOptions::new().protocol(protocol as i32).unwrap();
+                let ours = dumps(&mut heap, &registry, obj, &options)
+                    .unwrap_or_else(|e| panic!("protocol {protocol}: {e}"));
+                assert!(
+                    ours == theirs,
+                    "protocol {protocol}: {}\nCPython pickle: {data}",
+                    mismatch(&ours, &theirs)
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 3 * 200 * 5);
+}
+
+/// A canonical form of a Python value in which sets compare regardless of
+/// iteration order, NaNs compare equal, and sharing and cycles are numbered.
+const CANON: &str = r#"
+import math
+def canon(v, seen):
+    if id(v) in seen:
+        return ("ref", seen[id(v)])
+    t = type(v)
+    if t in (list, tuple, dict, set, frozenset):
+        seen[id(v)] = len(seen)
+    if t in (list, tuple):
+        return (t.__name__, [canon(x, seen) for x in v])
+    if t is dict:
+        return ("dict", [(canon(k, seen), canon(x, seen)) for k, x in v.items()])
+    if t in (set, frozenset):
+        return (t.__name__, sorted(repr(canon(x, dict(seen))) for x in v))
+    if t is float:
+        return ("float", "nan" if math.isnan(v) else v.hex())
+    if t is complex:
+        return ("complex", canon(v.real, seen), canon(v.imag, seen))
+    if t is int:
+        return ("int", hex(v))  # hex: no 4300-digit limit
+    return (t.__name__, repr(v))
+"#;
+
+#[test]
+fn cpython_loads_our_output_to_an_equal_value() {
+    let script = r#"
+import json, pickle, sys, values
+for v in values.generate(int(sys.argv[1]), int(sys.argv[2])):
+    try:
+        print(json.dumps(pickle.dumps(v, 5).hex()))
+    except ValueError:
+        print(json.dumps(None))
+"#;
+    let mut outputs: Vec<(usize, String)> = Vec::new();
+    for (index, record) in python_json_lines(script, &["21", "150"]).iter().enumerate() {
+        let Some(data) = record.as_str() else {
+            continue;
+        };
+        let data = unhex(data);
+        let mut heap = heap();
+        let mut registry = Registry::new(&mut heap);
+        let obj = loads(&mut heap, &mut registry, &data, &LoadOptions::new()).unwrap();
+        for protocol in 0..=5 {
+            let options = DumpOptions::new().protocol(protocol).unwrap();
+            if let Ok(bytes) = dumps(&mut heap, &registry, obj, &options) {
+                outputs.push((index, hex(&bytes)));
+            }
+        }
+    }
+    let path = std::env::temp_dir().join(format!("pickle-roundtrip-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_string(&outputs).unwrap()).unwrap();
+    let verdict = python(
+        &format!(
+            "{CANON}\nimport json, pickle, sys, values\nvals = list(values.generate(21, 150))\noutputs = json.load(open(sys.argv[1]))\nbad = [i for i, o in outputs if canon(pickle.loads(bytes.fromhex(o)), {{}}) != canon(vals[i], {{}})]\nprint(len(outputs), len(bad), bad[:5])\n"
+        ),
+        &[path.to_str().unwrap()],
+    );
+    std::fs::remove_file(&path).ok();
+    let mut parts = verdict.split_whitespace();
+    let total: usize = parts.next().unwrap().parse().unwrap();
+    let bad: usize = parts.next().unwrap().parse().unwrap();
+    assert!(total > 500, "{verdict}");
+    assert_eq!(bad, 0, "{verdict}");
+}
+
+#[test]
+fn documented_byte_sequences() {
+    let mut heap = heap();
+    let mut registry = Registry::new(&mut heap);
+    let plain = heap.new_class(ClassSpec::new("mod_b", "Plain")).unwrap();
+    registry.register_class(&mut heap, plain).unwrap();
+    let p = heap.new_instance(plain).unwrap();
+    let one = heap.new_int(1);
+    let empty = heap.new_instance(plain).unwrap();
+    heap.setattr(p, "a", one).unwrap();
+    let cases: Vec<(pyobj::Obj, i32, &[u8])> = vec![
+        (empty, 0, b"ccopy_reg\n_reconstructor\np0\n(cmod_b\nPlain\np1\nc__builtin__\nobject\np2\nNtp3\nRp4\n."),
+        (empty, 2, b"\x80\x02cmod_b\nPlain\nq\x00)\x81q\x01."),
+        (p, 2, b"\x80\x02cmod_b\nPlain\nq\x00)\x81q\x01}q\x02X\x01\x00\x00\x00aq\x03K\x01sb."),
+        (p, 4, b"\x80\x04\x95 \x00\x00\x00\x00\x00\x00\x00\x8c\x05mod_b\x94\x8c\x05Plain\x94\x93\x94)\x81\x94}\x94\x8c\x01a\x94K\x01sb."),
+    ];
+    for (obj, protocol, want) in cases {
+        let got = dumps(
+            &mut heap,
+            &registry,
+            obj,
+            &DumpOptions::new().protocol(protocol).unwrap(),
+        )
+        .unwrap();
+        assert!(got == want, "protocol {protocol}: {}", mismatch(&got, want));
+    }
+    // Bytes in protocols without a bytes opcode; the 'latin1' constant is shared.
+    let a = heap.new_bytes(b"a");
+    let b = heap.new_bytes(b"b");
+    let list = heap.new_list(vec![a, b]);
+    let got = dumps(
+        &mut heap,
+        &registry,
+        list,
+        &DumpOptions::new().protocol(2).unwrap(),
+    )
+    .unwrap();
+    let want = b"\x80\x02]q\x00(c_codecs\nencode\nq\x01X\x01\x00\x00\x00aq\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05h\x01X\x01\x00\x00\x00bq\x06h\x03\x86q\x07Rq\x08e.";
+    assert!(got == want, "{}", mismatch(&got, want));
+    // Protocol-2 int class name goes through fix_imports.
+    let int = heap.builtin_class(pyobj::Kind::Int);
+    let got = dumps(
+        &mut heap,
+        &registry,
+        int,
+        &DumpOptions::new().protocol(2).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(got, b"\x80\x02c__builtin__\nlong\nq\x00.");
+    // Loads of a registered class's instance round-trip through our own loader.
+    let back = loads(&mut heap, &mut registry, want, &LoadOptions::new()).unwrap();
+    assert_eq!(heap.repr(back).unwrap(), "[b'a', b'b']");
+}
+
+#[test]
+fn one_pickler_shares_its_memo_across_dumps() {
+    let mut heap = heap();
+    let registry = Registry::new(&mut heap);
+    let abc = heap.new_str("abc");
+    let list = heap.new_list(vec![abc]);
+    let mut pickler = Pickler::new(Vec::new(), DumpOptions::new().protocol(2).unwrap());
+    pickler.dump(&mut heap, &registry, list).unwrap();
+    pickler.dump(&mut heap, &registry, list).unwrap();
+    assert_eq!(
+        pickler.into_inner(),
+        b"\x80\x02]q\x00X\x03\x00\x00\x00abcq\x01a.\x80\x02h\x00."
+    );
+}
+
+#[test]
+fn deep_nesting_dumps_without_native_recursion_and_fast_mode_refuses_cycles() {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let mut heap = heap();
+            let registry = Registry::new(&mut heap);
+            let mut nested = heap.new_list(vec![]);
+            for _ in 0..1_000_000 {
+                nested = heap.new_list(vec![nested]);
+            }
+            let bytes = dumps(&mut heap, &registry, nested, &DumpOptions::new()).unwrap();
+            assert!(bytes.len() > 3_000_000);
+            let cyclic = heap.new_list(vec![]);
+            heap.list_append(cyclic, cyclic).unwrap();
+            let err =
+                dumps(&mut heap, &registry, cyclic, &DumpOptions::new().fast(true)).unwrap_err();
+            assert_eq!(err.kind(), pickle::ErrorKind::Pickling);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
