@@ -300,7 +300,8 @@ fn several_pickles_load_one_by_one_from_a_reader() {
 #[test]
 fn python2_strings_follow_the_encoding_option() {
     use pickle::{DecodeErrors, Encoding};
-    let cases: &[(&[u8], Encoding, DecodeErrors, Result<&str, ErrorKind>)] = &[
+    type Case<'a> = (&'a [u8], Encoding, DecodeErrors, Result<&'a str, ErrorKind>);
+    let cases: &[Case] = &[
         (
             b"S'\\xe9'\n.",
             Encoding::Latin1,
@@ -386,7 +387,7 @@ fn hostile_lengths_and_memo_indices_do_not_allocate() {
     )
     .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit);
-    let deep: Vec<u8> = std::iter::repeat(b'(').take(20_000).collect();
+    let deep: Vec<u8> = vec![b'('; 20_000];
     let err = loads(&mut heap, &mut registry, &deep, &LoadOptions::new()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit);
 }

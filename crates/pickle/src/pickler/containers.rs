@@ -254,7 +254,7 @@ fn batched<T, const N: usize>(
         }
         tasks.push(Task::Op(op));
     }
-    if items.len() % BATCHSIZE == 0 {
+    if items.len().is_multiple_of(BATCHSIZE) {
         tasks.extend([Task::Op(Opcode::MARK), Task::Op(op)]);
     }
     tasks
