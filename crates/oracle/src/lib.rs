@@ -42,7 +42,7 @@ pub fn python_dir() -> PathBuf {
 /// Runs `python3 -c script args...` and returns its stdout.
 ///
 /// The environment makes runs reproducible and comparable with a heap built
-/// with [`HashSeed::Fixed(0)`]: `PYTHONHASHSEED=0`, UTF-8 stdio, and
+/// with `HashSeed::Fixed(0)`: `PYTHONHASHSEED=0`, UTF-8 stdio, and
 /// `python/` on `PYTHONPATH` so the script can `import values`.
 ///
 /// # Panics
