@@ -216,7 +216,11 @@ proptest! {
         }
         for i in 0..n {
             if g.kinds[i] == 3 {
-                let items = adjacency[i].iter().map(|&t| objs[t].unwrap()).collect();
+                let mut items: Vec<Obj> = adjacency[i].iter().map(|&t| objs[t].unwrap()).collect();
+                if items.is_empty() {
+                    // `()` is a shared singleton; give each node its own tuple.
+                    items.push(heap.new_float(i as f64));
+                }
                 objs[i] = Some(heap.new_tuple(items));
             }
         }

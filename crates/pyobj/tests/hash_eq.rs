@@ -841,6 +841,16 @@ for depth in range(1, 1_000_001):
 fn depth_limit_boundary() {
     let mut heap = Heap::with_config(HeapConfig::new().recursion_limit(10));
     // Ten tuples nested (the outermost included) are walked; eleven are not.
+    // Innermost tuples of one fresh float: `()` is a shared singleton, and
+    // identical innermost objects would end a comparison one level early.
+    let nested_tuples = |heap: &mut Heap, depth: usize| {
+        let zero = heap.new_float(0.0);
+        let mut t = heap.new_tuple(vec![zero]);
+        for _ in 0..depth {
+            t = heap.new_tuple(vec![t]);
+        }
+        t
+    };
     let ten = nested_tuples(&mut heap, 9);
     let eleven = nested_tuples(&mut heap, 10);
     assert!(heap.hash(ten).is_ok());
