@@ -1,0 +1,95 @@
+"""loads/dumps of this crate against CPython 3.11's C _pickle, on the same bytes.
+
+Usage (from the workspace root):  python3 crates/pickle/benches/compare_cpython.py
+
+Writes each workload with CPython into a temporary folder, times
+pickle.loads / pickle.dumps there (best of ROUNDS), runs
+`cargo run --release -p pickle --example timings` on the same files, and
+prints a Markdown table of times and ratios (CPython / ours: above 1 means we
+are faster) with their geometric means.
+"""
+import json
+import math
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+
+ROUNDS = 5
+
+
+def pyperformance_like():
+    # The shape of pyperformance's bm_pickle data: a user-profile dict, a
+    # tuple of mixed scalars, and a grouped dict.
+    profile = {
+        "name": "Ada Lovelace", "email": "ada@example.org", "age": 36,
+        "active": True, "score": 98.6, "tags": ["math", "engines", "poetry"],
+        "friends": [{"name": f"f{i}", "id": i} for i in range(10)],
+    }
+    return {
+        "profile_list": [dict(profile, id=i) for i in range(2000)],
+        "tuples": [(i, float(i) / 3, str(i), None, True) for i in range(20000)],
+        "grouped": {f"group{g}": [f"member{g}-{i}" for i in range(50)] for g in range(400)},
+    }
+
+
+def workloads():
+    w = pyperformance_like()
+    w["ints_1M"] = list(range(1_000_000))
+    w["strs_1M"] = [f"s{i}" for i in range(1_000_000)]
+    w["dict_str_int_1M"] = {f"k{i}": i for i in range(1_000_000)}
+    shared = [[i] for i in range(1000)]
+    graph = [shared[i % 1000] for i in range(100_000)]
+    graph.append(graph)
+    w["shared_cyclic_graph"] = graph
+    w["bytes_100MB"] = b"\x00" * (100 * 1024 * 1024)
+    return w
+
+
+def best(fn):
+    result = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        fn()
+        result = min(result, time.perf_counter() - start)
+    return result
+
+
+def main():
+    folder = tempfile.mkdtemp()
+    files, theirs = [], {}
+    for name, value in workloads().items():
+        for protocol in (2, 4, 5):
+            if name == "bytes_100MB" and protocol == 2:
+                continue
+            data = pickle.dumps(value, protocol)
+            path = os.path.join(folder, f"{name}.p{protocol}.pickle")
+            with open(path, "wb") as f:
+                f.write(data)
+            loaded = pickle.loads(data)
+            theirs[path] = (best(lambda: pickle.loads(data)), best(lambda: pickle.dumps(loaded, protocol)))
+            files.append(path)
+    out = subprocess.run(
+        ["cargo", "run", "--release", "-q", "-p", "pickle", "--example", "timings", str(ROUNDS)] + files,
+        check=True, capture_output=True, text=True,
+    ).stdout
+    ours = {row["file"]: row for row in map(json.loads, out.splitlines())}
+    print(f"CPython {sys.version.split()[0]}, best of {ROUNDS}\n")
+    print("| workload | protocol | CPython loads ms | ours loads ms | loads ratio | CPython dumps ms | ours dumps ms | dumps ratio | identical bytes |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    load_ratios, dump_ratios = [], []
+    for path in files:
+        name, protocol = os.path.basename(path).rsplit(".", 2)[0:2]
+        tl, td = theirs[path]
+        ol, od = ours[path]["loads_ns"] / 1e9, ours[path]["dumps_ns"] / 1e9
+        load_ratios.append(tl / ol)
+        dump_ratios.append(td / od)
+        print(f"| {name} | {protocol[1:]} | {tl*1e3:.2f} | {ol*1e3:.2f} | {tl/ol:.2f} | {td*1e3:.2f} | {od*1e3:.2f} | {td/od:.2f} | {ours[path]['identical']} |")
+    geo = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs))
+    print(f"\ngeometric mean ratio: loads {geo(load_ratios):.2f}, dumps {geo(dump_ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()
