@@ -14,10 +14,17 @@ use reduce::Registry;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let rounds: usize = args.next().ok_or("usage: timings ROUNDS FILE...")?.parse()?;
+    let rounds: usize = args
+        .next()
+        .ok_or("usage: timings ROUNDS FILE...")?
+        .parse()?;
     for path in args {
         let data = std::fs::read(&path)?;
-        let protocol = if data.first() == Some(&0x80) { data[1] as i32 } else { 0 };
+        let protocol = if data.first() == Some(&0x80) {
+            data[1] as i32
+        } else {
+            0
+        };
         let options = DumpOptions::new().protocol(protocol)?;
         let mut best_load = f64::INFINITY;
         let mut best_dump = f64::INFINITY;

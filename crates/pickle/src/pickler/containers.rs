@@ -30,9 +30,12 @@ impl<W: std::io::Write> Pickler<W> {
         if !(protocol >= 2 && len <= 3) {
             self.framer.write_byte(Opcode::MARK as u8);
         }
-        let mut tasks: Vec<Task> = items.into_iter().map(Task::Save).collect();
-        tasks.push(Task::FinishTuple { tuple: obj, len });
-        self.schedule(tasks);
+        self.tasks.push(Task::FinishTuple { tuple: obj, len });
+        self.tasks.push(Task::SaveItems {
+            items: items.into(),
+            pos: 0,
+            end: len,
+        });
         Ok(())
     }
 
@@ -79,14 +82,7 @@ impl<W: std::io::Write> Pickler<W> {
             0 => Vec::new(),
             1 => vec![Task::Save(items[0]), Task::Op(Opcode::APPEND)],
             // The C pickler closes even a final one-item batch with APPENDS.
-            _ => items
-                .chunks(BATCHSIZE)
-                .flat_map(|chunk| {
-                    std::iter::once(Task::Op(Opcode::MARK))
-                        .chain(chunk.iter().map(|&x| Task::Save(x)))
-                        .chain(std::iter::once(Task::Op(Opcode::APPENDS)))
-                })
-                .collect(),
+            _ => batches(items.into(), 1, BATCHSIZE, Opcode::APPENDS, false),
         };
         self.schedule(tasks);
         Ok(())
@@ -113,9 +109,10 @@ impl<W: std::io::Write> Pickler<W> {
                 Task::Save(pairs[0].1),
                 Task::Op(Opcode::SETITEM),
             ],
-            _ => batched(&pairs, Opcode::SETITEMS, |(k, v)| {
-                [Task::Save(*k), Task::Save(*v)]
-            }),
+            _ => {
+                let flat: Vec<Obj> = pairs.iter().flat_map(|(k, v)| [*k, *v]).collect();
+                batches(flat.into(), 2, BATCHSIZE, Opcode::SETITEMS, true)
+            }
         };
         self.schedule(tasks);
         Ok(())
@@ -134,7 +131,7 @@ impl<W: std::io::Write> Pickler<W> {
         self.framer.write_byte(Opcode::EMPTY_SET as u8);
         self.memoize(obj)?;
         if !items.is_empty() {
-            let tasks = batched(&items, Opcode::ADDITEMS, |x| [Task::Save(*x)]);
+            let tasks = batches(items.into(), 1, BATCHSIZE, Opcode::ADDITEMS, true);
             self.schedule(tasks);
         }
         Ok(())
@@ -238,23 +235,33 @@ impl<W: std::io::Write> Pickler<W> {
     }
 }
 
-/// The batching of exact dicts and sets: MARK…op per 1000 items, and an
-/// empty trailing batch when the size is a multiple of 1000 (the C pickler
-/// only stops after a batch that was not full).
-fn batched<T, const N: usize>(
-    items: &[T],
+/// MARK…`op` batches of `batch` entries (each `width` items: 1 for lists
+/// and sets, 2 for a dict's key and value) over `items`, saved in place by
+/// [`Task::SaveItems`]. With `empty_tail`, a size that is a multiple of the
+/// batch gets a trailing empty batch, as the C pickler writes for dicts and
+/// sets (it stops only after a batch that was not full).
+fn batches(
+    items: std::rc::Rc<[Obj]>,
+    width: usize,
+    batch: usize,
     op: Opcode,
-    save: impl Fn(&T) -> [Task; N],
+    empty_tail: bool,
 ) -> Vec<Task> {
     let mut tasks = Vec::new();
-    for chunk in items.chunks(BATCHSIZE) {
+    let step = batch * width;
+    let mut pos = 0;
+    while pos < items.len() {
+        let end = (pos + step).min(items.len());
         tasks.push(Task::Op(Opcode::MARK));
-        for item in chunk {
-            tasks.extend(save(item));
-        }
+        tasks.push(Task::SaveItems {
+            items: items.clone(),
+            pos,
+            end,
+        });
         tasks.push(Task::Op(op));
+        pos = end;
     }
-    if items.len().is_multiple_of(BATCHSIZE) {
+    if empty_tail && (items.len() / width).is_multiple_of(batch) {
         tasks.extend([Task::Op(Opcode::MARK), Task::Op(op)]);
     }
     tasks

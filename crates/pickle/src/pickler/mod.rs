@@ -31,6 +31,14 @@ pub type ReducerOverride = Box<dyn FnMut(&mut Heap, Obj) -> Result<Option<Obj>>>
 pub(crate) enum Task {
     /// CPython's save(obj).
     Save(Obj),
+    /// Save `items[pos..end]` in order: atoms and memo hits are written on the
+    /// spot, and the walk defers only at the first item that needs its own
+    /// steps (most items of big lists never touch the task stack).
+    SaveItems {
+        items: std::rc::Rc<[Obj]>,
+        pos: usize,
+        end: usize,
+    },
     /// Save `obj` without consulting persistent_id (the pid itself).
     SavePid(Obj),
     /// Write one opcode byte.
@@ -174,6 +182,20 @@ impl<W: io::Write> Pickler<W> {
         while let Some(task) = self.tasks.pop() {
             match task {
                 Task::Save(obj) => self.save(heap, registry, obj, true)?,
+                Task::SaveItems { items, pos, end } => {
+                    let mut i = pos;
+                    while i < end {
+                        let item = items[i];
+                        i += 1;
+                        if !self.save_inline(heap, item)? {
+                            if i < end {
+                                self.tasks.push(Task::SaveItems { items, pos: i, end });
+                            }
+                            self.tasks.push(Task::Save(item));
+                            break;
+                        }
+                    }
+                }
                 Task::SavePid(obj) => self.save(heap, registry, obj, false)?,
                 Task::Op(op) => self.framer.write_byte(op as u8),
                 Task::Memoize(obj) => self.memoize(obj)?,
@@ -272,6 +294,34 @@ impl<W: io::Write> Pickler<W> {
                 Ok(())
             }
         }
+    }
+
+    /// Saves `obj` right away if it needs no steps of its own (None, bool,
+    /// int, float, a memo hit, a str); false if it must go through save().
+    #[inline]
+    fn save_inline(&mut self, heap: &mut Heap, obj: Obj) -> Result<bool> {
+        if self.persistent_id.is_some() {
+            return Ok(false);
+        }
+        self.framer.maybe_commit()?;
+        match heap.get(obj)? {
+            Object::None => self.framer.write_byte(Opcode::NONE as u8),
+            Object::Bool(b) => self.save_bool(*b),
+            Object::Int(pyobj::Int::Small(v)) => {
+                let v = *v;
+                self.save_long(&pyobj::Int::Small(v))?;
+            }
+            Object::Float(f) => self.save_float(*f),
+            Object::Str(_) => match self.memo.get(&obj) {
+                Some(&index) => self.write_get(index)?,
+                None => self.save_str(heap, obj)?,
+            },
+            _ => match self.memo.get(&obj) {
+                Some(&index) => self.write_get(index)?,
+                None => return Ok(false),
+            },
+        }
+        Ok(true)
     }
 
     fn override_reduce(&mut self, heap: &mut Heap, obj: Obj) -> Result<Option<Obj>> {

@@ -2,6 +2,7 @@
 //! `load_<opcode>` method in its family's file.
 
 mod containers;
+mod memo;
 mod numbers;
 mod objects;
 mod strings;
@@ -49,7 +50,7 @@ pub type PersistentLoad = Box<dyn FnMut(&mut Heap, Obj) -> Result<Obj>>;
 pub struct Unpickler<R> {
     reader: R,
     options: LoadOptions,
-    memo: FxHashMap<u64, Obj>,
+    memo: memo::Memo,
     stack: Vec<Obj>,
     marks: Vec<usize>,
     proto: u8,
@@ -98,7 +99,7 @@ impl<R: Read> Unpickler<R> {
         Unpickler {
             reader,
             options,
-            memo: FxHashMap::default(),
+            memo: memo::Memo::default(),
             stack: Vec::new(),
             marks: Vec::new(),
             proto: 0,
@@ -459,8 +460,8 @@ impl<R: Read> Unpickler<R> {
     // ---- the memo ----
 
     fn get_memo(&mut self, index: u64) -> Result<()> {
-        match self.memo.get(&index) {
-            Some(&obj) => self.push(obj),
+        match self.memo.get(index) {
+            Some(obj) => self.push(obj),
             None => Err(Error::new(
                 ErrorKind::Unpickling,
                 format!("Memo value not found at index {index}"),
@@ -470,7 +471,7 @@ impl<R: Read> Unpickler<R> {
 
     fn put_memo(&mut self, index: u64) -> Result<()> {
         let top = self.top()?;
-        if self.memo.len() >= self.options.limits.max_memo && !self.memo.contains_key(&index) {
+        if self.memo.len() >= self.options.limits.max_memo && !self.memo.contains(index) {
             return Err(Error::new(
                 ErrorKind::Limit,
                 format!(
