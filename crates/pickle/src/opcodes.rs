@@ -243,6 +243,32 @@ pub enum StackKind {
     Tuple,
 }
 
+impl StackKind {
+    /// The name `pickletools` gives this stack object (what its repr shows).
+    pub fn name(self) -> &'static str {
+        match self {
+            StackKind::None => "None",
+            StackKind::Any => "any",
+            StackKind::Bool => "bool",
+            StackKind::Buffer => "buffer",
+            StackKind::Bytearray => "bytearray",
+            StackKind::Bytes => "bytes",
+            StackKind::BytesOrStr => "bytes_or_str",
+            StackKind::Dict => "dict",
+            StackKind::Float => "float",
+            StackKind::Frozenset => "frozenset",
+            StackKind::Int => "int",
+            StackKind::IntOrBool => "int_or_bool",
+            StackKind::List => "list",
+            StackKind::Mark => "mark",
+            StackKind::Set => "set",
+            StackKind::Stackslice => "stackslice",
+            StackKind::Str => "str",
+            StackKind::Tuple => "tuple",
+        }
+    }
+}
+
 /// One row of the opcode table.
 #[derive(Clone, Copy, Debug)]
 pub struct OpcodeInfo {

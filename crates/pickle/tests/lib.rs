@@ -1,5 +1,6 @@
 //! The pickle integration tests: one binary, one module per area; python3
 //! (CPython 3.11) is the oracle.
 
+mod dis;
 mod pickle_bytes;
 mod unpickle;

@@ -188,45 +188,73 @@ pub(crate) fn push_code_point(out: &mut Vec<u8>, cp: u32) -> Result<()> {
     Ok(())
 }
 
-/// Checks UTF-8 in which three-byte surrogate encodings are allowed.
+/// Checks UTF-8 in which three-byte surrogate encodings are allowed, and on
+/// failure reports the same byte range and reason as CPython's decoder with
+/// the "surrogatepass" handler (which only ever accepts a whole surrogate).
 fn validate_surrogatepass(bytes: &[u8]) -> Result<()> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (len, min, max) = match b {
-            0x00..=0x7F => {
-                i += 1;
-                continue;
-            }
-            0xC2..=0xDF => (2, 0x80, 0x7FF),
-            0xE0..=0xEF => (3, 0x800, 0xFFFF),
-            0xF0..=0xF4 => (4, 0x10000, 0x10FFFF),
-            _ => return Err(bad_utf8(b, i, "invalid start byte")),
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let (len, second) = match b {
+            0xC2..=0xDF => (2, 0x80..=0xBF),
+            0xE0 => (3, 0xA0..=0xBF),
+            // Strictly 0x80..=0x9F; 0xA0.. are surrogates, passed below.
+            0xED => (3, 0x80..=0x9F),
+            0xE1..=0xEF => (3, 0x80..=0xBF),
+            0xF0 => (4, 0x90..=0xBF),
+            0xF1..=0xF3 => (4, 0x80..=0xBF),
+            0xF4 => (4, 0x80..=0x8F),
+            _ => return Err(bad_utf8(bytes, i, i + 1, "invalid start byte")),
         };
-        if i + len > bytes.len() {
-            return Err(bad_utf8(b, i, "unexpected end of data"));
-        }
-        let mut cp = (b as u32) & (0x7F >> len);
-        for &c in &bytes[i + 1..i + len] {
-            if c & 0xC0 != 0x80 {
-                return Err(bad_utf8(b, i, "invalid continuation byte"));
+        let mut failure = None;
+        for j in 1..len {
+            let Some(&c) = bytes.get(i + j) else {
+                failure = Some((bytes.len(), "unexpected end of data"));
+                break;
+            };
+            let ok = if j == 1 {
+                second.contains(&c)
+            } else {
+                (0x80..=0xBF).contains(&c)
+            };
+            if !ok {
+                failure = Some((i + j, "invalid continuation byte"));
+                break;
             }
-            cp = (cp << 6) | (c & 0x3F) as u32;
         }
-        if cp < min || cp > max {
-            return Err(bad_utf8(b, i, "invalid continuation byte"));
+        match failure {
+            None => i += len,
+            Some(_)
+                if b == 0xED
+                    && bytes.get(i + 1).is_some_and(|c| (0xA0..=0xBF).contains(c))
+                    && bytes.get(i + 2).is_some_and(|c| (0x80..=0xBF).contains(c)) =>
+            {
+                i += 3
+            }
+            Some((end, reason)) => return Err(bad_utf8(bytes, i, end, reason)),
         }
-        i += len;
     }
     Ok(())
 }
 
 #[cold]
-fn bad_utf8(byte: u8, position: usize, reason: &str) -> Error {
-    Error::new(
-        crate::ErrorKind::Value,
-        format!("'utf-8' codec can't decode byte {byte:#04x} in position {position}: {reason}"),
-    )
+fn bad_utf8(bytes: &[u8], start: usize, end: usize, reason: &str) -> Error {
+    let message = if end - start <= 1 {
+        format!(
+            "'utf-8' codec can't decode byte {:#04x} in position {start}: {reason}",
+            bytes[start]
+        )
+    } else {
+        format!(
+            "'utf-8' codec can't decode bytes in position {start}-{}: {reason}",
+            end - 1
+        )
+    };
+    Error::new(crate::ErrorKind::Value, message)
 }
 
 impl Heap {
