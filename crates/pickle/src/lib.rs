@@ -28,5 +28,5 @@ pub use options::{
 };
 pub use pickler::{dump, dumps, PersistentId, Pickler, ReducerOverride};
 pub use read::{IoRead, Read, SliceRead};
-pub use resolve::{Resolver, StrictResolver};
+pub use resolve::{Resolver, StandInResolver, StrictResolver};
 pub use unpickler::{load, loads, PersistentLoad, Unpickler};

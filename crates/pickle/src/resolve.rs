@@ -44,6 +44,28 @@ impl Resolver for StrictResolver {
     }
 }
 
+/// Resolves registered names as [`StrictResolver`] does, and every other
+/// name to an inert stand-in ([`reduce::standin`]) that records how the
+/// pickle uses it — for looking into pickles from anywhere. Nothing is
+/// imported or called: a stand-in for `os.system` called with `"rm -rf /"`
+/// is just an object remembering that call.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StandInResolver;
+
+impl Resolver for StandInResolver {
+    fn find_class(
+        &mut self,
+        heap: &mut Heap,
+        registry: &mut Registry,
+        module: &str,
+        name: &str,
+    ) -> Result<Obj> {
+        Ok(reduce::standin::stand_in_global(
+            heap, registry, module, name,
+        )?)
+    }
+}
+
 /// The `(module, name)` find_class looks up: Python 2 names mapped to Python 3
 /// ones when `fix_imports` is on and the stream's protocol is below 3.
 pub(crate) fn map_name<'a>(

@@ -3,4 +3,5 @@
 
 mod dis;
 mod pickle_bytes;
+mod standins;
 mod unpickle;

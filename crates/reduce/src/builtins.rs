@@ -2,7 +2,11 @@
 //! (`copyreg._reconstructor`, `copyreg.__newobj__`, `copyreg.__newobj_ex__`,
 //! `_codecs.encode`), implemented in Rust.
 
+use std::sync::{Arc, OnceLock};
+
 use pyobj::{native_fn, Heap, Obj, Str};
+
+use crate::standin::{Construction, StandIn};
 
 use crate::reconstruct::{construct_builtin, new_object_in};
 
@@ -31,11 +35,16 @@ fn from_reduce(e: crate::Error) -> pyobj::Error {
 impl Builtins {
     pub(crate) fn create(heap: &mut Heap) -> Builtins {
         // copyreg._reconstructor(cls, base, state): object.__new__(cls) when
-        // base is object, else base.__new__(cls, state).
+        // base is object, else base.__new__(cls, state). A class that cannot
+        // hold `base`'s value (a stand-in for an unknown list subclass, say)
+        // gets an instance that records the call instead, so it re-pickles
+        // to the same bytes.
+        let itself: Arc<OnceLock<Obj>> = Arc::new(OnceLock::new());
+        let own_handle = itself.clone();
         let reconstructor = heap.new_function(
             "copyreg",
             "_reconstructor",
-            Some(native_fn(|heap, args, _| {
+            Some(native_fn(move |heap, args, _| {
                 let [cls, base, state] = args else {
                     return Err(type_error(format!(
                         "_reconstructor() takes 3 positional arguments but {} were given",
@@ -45,12 +54,30 @@ impl Builtins {
                 let obj = heap.new_instance(*cls)?;
                 if *base != heap.object_class() {
                     let layout = heap.as_class(*base)?.layout();
+                    if heap.as_class(*cls)?.layout() != layout {
+                        let callable = own_handle.get().copied().ok_or_else(|| {
+                            type_error("copyreg._reconstructor is not initialised")
+                        })?;
+                        let args = heap.new_tuple(args.to_vec());
+                        heap.set_native(
+                            obj,
+                            Box::new(StandIn {
+                                callable,
+                                construction: Construction::Call { args },
+                                listitems: Vec::new(),
+                                dictitems: Vec::new(),
+                                states: Vec::new(),
+                            }),
+                        )?;
+                        return Ok(obj);
+                    }
                     let value = construct_builtin(heap, layout, &[*state]).map_err(from_reduce)?;
                     heap.set_instance_base(obj, value)?;
                 }
                 Ok(obj)
             })),
         );
+        let _ = itself.set(reconstructor);
         // copyreg.__newobj__(cls, *args) is cls.__new__(cls, *args).
         let newobj = heap.new_function(
             "copyreg",

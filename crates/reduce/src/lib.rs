@@ -31,6 +31,7 @@ mod extension;
 pub mod reconstruct;
 mod reduce_ex;
 mod registry;
+pub mod standin;
 pub mod state;
 mod value;
 

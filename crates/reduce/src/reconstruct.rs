@@ -3,6 +3,7 @@
 
 use pyobj::{Heap, Hook, Int, Kind, Obj, Object};
 
+use crate::standin::{self, Construction};
 use crate::{Error, ErrorKind, ReduceValue, Registry, Result};
 
 /// Bytes a `bytes(n)` / `bytearray(n)` call may ask for: a pickle saying
@@ -37,7 +38,10 @@ pub fn call(
     args: &[Obj],
     kwargs: Option<Obj>,
 ) -> Result<Obj> {
-    let _ = registry;
+    if registry.is_stand_in(callable) {
+        let args = heap.new_tuple(args.to_vec());
+        return standin::instantiate(heap, callable, Construction::Call { args });
+    }
     match heap.get(callable)? {
         Object::Class(_) => call_class(heap, callable, args, kwargs),
         Object::Function(f) => match f.native().cloned() {
@@ -106,7 +110,14 @@ pub fn new_object(
     args: &[Obj],
     kwargs: Option<Obj>,
 ) -> Result<Obj> {
-    let _ = registry;
+    if registry.is_stand_in(class) {
+        let args = heap.new_tuple(args.to_vec());
+        let construction = match kwargs {
+            Some(kwargs) => Construction::NewObjEx { args, kwargs },
+            None => Construction::NewObj { args },
+        };
+        return standin::instantiate(heap, class, construction);
+    }
     new_object_in(heap, class, args, kwargs)
 }
 
@@ -158,8 +169,20 @@ pub fn instantiate(heap: &mut Heap, registry: &Registry, class: Obj, args: &[Obj
 /// BUILD: applies `state` to `obj` — `__setstate__` if the class has one, else
 /// a `(dict_state, slot_state)` pair or a dict into `__dict__` and slots.
 pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> Result<()> {
-    let _ = registry;
     let class = heap.type_of(obj)?;
+    if registry.is_stand_in(class) {
+        standin::record_mut(heap, obj)?.states.push(state);
+        // A dict state is also applied, so the instance can be inspected.
+        if heap.kind(state)? == Kind::Dict {
+            if let Some(dict) = heap.instance_dict(obj)? {
+                let pairs: Vec<(Obj, Obj)> = heap.as_dict(state)?.iter().collect();
+                for (k, v) in pairs {
+                    heap.dict_set(dict, k, v)?;
+                }
+            }
+        }
+        return Ok(());
+    }
     if let Some(setstate) = heap.find_hook(class, Hook::SetState)? {
         setstate(heap, &[obj, state], None)?;
         return Ok(());
@@ -230,7 +253,12 @@ fn storage(heap: &Heap, obj: Obj, kind: Kind) -> Option<Obj> {
 
 /// APPEND/APPENDS: extends a list or the list part of a list subclass instance.
 pub fn append_items(heap: &mut Heap, registry: &Registry, obj: Obj, items: &[Obj]) -> Result<()> {
-    let _ = registry;
+    if registry.is_stand_in(heap.type_of(obj)?) {
+        standin::record_mut(heap, obj)?
+            .listitems
+            .extend_from_slice(items);
+        return Ok(());
+    }
     let Some(list) = storage(heap, obj, Kind::List) else {
         return Err(attribute_error(format!(
             "'{}' object has no attribute 'extend'",
@@ -248,7 +276,12 @@ pub fn set_items(
     obj: Obj,
     pairs: &[(Obj, Obj)],
 ) -> Result<()> {
-    let _ = registry;
+    if registry.is_stand_in(heap.type_of(obj)?) {
+        standin::record_mut(heap, obj)?
+            .dictitems
+            .extend_from_slice(pairs);
+        return Ok(());
+    }
     let Some(dict) = storage(heap, obj, Kind::Dict) else {
         return Err(type_error(format!(
             "'{}' object does not support item assignment",
@@ -263,7 +296,14 @@ pub fn set_items(
 
 /// ADDITEMS: adds items to a set or the set part of a set subclass instance.
 pub fn add_items(heap: &mut Heap, registry: &Registry, obj: Obj, items: &[Obj]) -> Result<()> {
-    let _ = registry;
+    if registry.is_stand_in(heap.type_of(obj)?) {
+        // Recorded as appended items; no standard-library pickle adds
+        // items to an object of an unknown class.
+        standin::record_mut(heap, obj)?
+            .listitems
+            .extend_from_slice(items);
+        return Ok(());
+    }
     let Some(set) = storage(heap, obj, Kind::Set) else {
         return Err(attribute_error(format!(
             "'{}' object has no attribute 'add'",

@@ -2,6 +2,7 @@
 
 use pyobj::{Heap, Hook, Kind, Obj, Object};
 
+use crate::standin::{Construction, StandIn};
 use crate::state::{get_state, not_picklable};
 use crate::{DispatchTable, Error, ReduceValue, Reduced, Registry, Result};
 
@@ -19,6 +20,9 @@ pub fn reduce(
     dispatch: Option<&DispatchTable>,
 ) -> Result<Reduced> {
     let class = heap.type_of(obj)?;
+    if registry.is_stand_in(class) {
+        return replay_stand_in(heap, registry, obj, class, protocol);
+    }
     let table = dispatch.or(registry.dispatch_table());
     if let Some(f) = table.and_then(|t| t.get(&class)).cloned() {
         let value = f(heap, obj)?;
@@ -243,4 +247,52 @@ fn new_arguments(heap: &mut Heap, obj: Obj, class: Obj) -> Result<(Option<Obj>, 
         }
     }
     Ok((None, None))
+}
+
+/// The reduce value that rebuilds a stand-in exactly as its pickle did.
+fn replay_stand_in(
+    heap: &mut Heap,
+    registry: &Registry,
+    obj: Obj,
+    class: Obj,
+    protocol: u8,
+) -> Result<Reduced> {
+    let record = heap.native::<StandIn>(obj)?.cloned();
+    let Some(record) = record else {
+        // Made by copyreg._reconstructor and never given state: a plain object.
+        return if protocol < 2 {
+            reduce_ex_legacy(heap, registry, obj, class, protocol)
+        } else {
+            reduce_newobj(heap, registry, obj, class)
+        };
+    };
+    let (callable, args) = match record.construction {
+        Construction::Call { args } => (record.callable, args),
+        Construction::NewObj { args } => {
+            let mut items = vec![class];
+            items.extend_from_slice(heap.as_tuple(args)?);
+            (registry.builtins.newobj, heap.new_tuple(items))
+        }
+        Construction::NewObjEx { args, kwargs } => (
+            registry.builtins.newobj_ex,
+            heap.new_tuple(vec![class, args, kwargs]),
+        ),
+        Construction::Plain if protocol < 2 => {
+            let object = heap.object_class();
+            let none = heap.none();
+            (
+                registry.builtins.reconstructor,
+                heap.new_tuple(vec![class, object, none]),
+            )
+        }
+        Construction::Plain => (registry.builtins.newobj, heap.new_tuple(vec![class])),
+    };
+    Ok(Reduced::Value(ReduceValue {
+        callable,
+        args,
+        state: record.states.last().copied(),
+        listitems: (!record.listitems.is_empty()).then_some(record.listitems),
+        dictitems: (!record.dictitems.is_empty()).then_some(record.dictitems),
+        state_setter: None,
+    }))
 }

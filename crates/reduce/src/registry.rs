@@ -47,6 +47,7 @@ pub struct Registry {
     globals: hashbrown::HashMap<Name, Rooted, FxBuildHasher>,
     names: hashbrown::HashMap<Obj, Name, FxBuildHasher>,
     dispatch: DispatchTable,
+    stand_ins: hashbrown::HashSet<Obj, FxBuildHasher>,
     extensions: Extensions,
     pub(crate) builtins: Builtins,
 }
@@ -69,6 +70,7 @@ impl Registry {
             globals: Default::default(),
             names: Default::default(),
             dispatch: Default::default(),
+            stand_ins: Default::default(),
             extensions: Extensions::default(),
             builtins,
         };
@@ -152,6 +154,16 @@ impl Registry {
     /// The name `obj` is registered under, if any.
     pub fn name_of(&self, obj: Obj) -> Option<(&str, &str)> {
         self.names.get(&obj).map(|(m, n)| (&**m, &**n))
+    }
+
+    /// Records that `class` is an inert stand-in (see [`crate::standin`]).
+    pub(crate) fn mark_stand_in(&mut self, class: Obj) {
+        self.stand_ins.insert(class);
+    }
+
+    /// Whether `obj` is a stand-in made for an unknown global.
+    pub fn is_stand_in(&self, obj: Obj) -> bool {
+        self.stand_ins.contains(&obj)
     }
 
     /// The extension code registered for `module.name` (copyreg's `_extension_registry`).

@@ -60,6 +60,8 @@ pub struct Unpickler<R> {
     buffers: Option<std::vec::IntoIter<Obj>>,
     resolver: Box<dyn Resolver>,
     extension_cache: FxHashMap<u32, Obj>,
+    /// Stand-ins already given their names' objects by STACK_GLOBAL.
+    named_stand_ins: rustc_hash::FxHashSet<Obj>,
     /// Offset and opcode being executed, for error positions.
     at: (u64, Option<Opcode>),
 }
@@ -109,6 +111,7 @@ impl<R: Read> Unpickler<R> {
             buffers: None,
             resolver: Box::new(StrictResolver),
             extension_cache: FxHashMap::default(),
+            named_stand_ins: Default::default(),
             at: (0, None),
         }
     }

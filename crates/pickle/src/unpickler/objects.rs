@@ -61,9 +61,15 @@ impl<R: Read> Unpickler<R> {
         let (Ok(Object::Str(_)), Ok(Object::Str(_))) = (heap.get(module), heap.get(name)) else {
             return Err(unpickling("STACK_GLOBAL requires str"));
         };
+        let (module_obj, name_obj) = (module, name);
         let module = heap.as_str_obj(module)?.to_string_lossy().into_owned();
         let name = heap.as_str_obj(name)?.to_string_lossy().into_owned();
         let obj = self.find_class(heap, registry, &module, &name)?;
+        // A stand-in made for this pickle keeps the pickle's own name
+        // objects, so re-pickling shares (or does not share) them as it did.
+        if registry.is_stand_in(obj) && self.named_stand_ins.insert(obj) {
+            heap.set_class_names(obj, module_obj, name_obj)?;
+        }
         self.push(obj)
     }
 

@@ -427,6 +427,18 @@ impl Heap {
         }
     }
 
+    /// Replaces the `str` objects a class's module and qualified name are
+    /// held in (same text or not). Pickles refer to names by identity through
+    /// the memo, so a class rebuilt from a pickle keeps that pickle's objects.
+    pub fn set_class_names(&mut self, class: Obj, module: Obj, qualname: Obj) -> Result<()> {
+        self.as_str_obj(module)?;
+        self.as_str_obj(qualname)?;
+        let c = self.class_mut(class)?;
+        c.module = module;
+        c.qualname = qualname;
+        Ok(())
+    }
+
     /// Python's `issubclass(class, base)`.
     pub fn is_subclass(&self, class: Obj, base: Obj) -> Result<bool> {
         Ok(self.as_class(class)?.mro.contains(&base))
