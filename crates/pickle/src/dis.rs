@@ -47,6 +47,64 @@ pub fn dis(data: &[u8], out: &mut String) -> Result<DisSummary> {
     Disassembler::new(data).run(out)
 }
 
+/// One opcode of a pickle, as [`genops`] reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Op {
+    /// Byte offset of the opcode.
+    pub offset: usize,
+    /// The opcode.
+    pub opcode: Opcode,
+    /// Python's `repr()` of the inline argument, if the opcode has one.
+    pub arg_repr: Option<String>,
+    /// The argument as text, for the opcodes whose argument is a string
+    /// (GLOBAL and INST give `"module name"`, as pickletools does).
+    pub text: Option<String>,
+}
+
+/// The opcodes of the pickle at the start of `data`, through STOP, like
+/// `pickletools.genops` (no stack checks). Used to look at a pickle without
+/// building anything: `pkl scan` lists the globals it names this way.
+///
+/// # Errors
+/// The first argument that cannot be read, or a missing STOP, with
+/// pickletools' message.
+pub fn genops(data: &[u8]) -> Result<Vec<Op>> {
+    let mut reader = Disassembler::new(data);
+    let mut ops = Vec::new();
+    loop {
+        let offset = reader.pos;
+        let code = reader.read(1);
+        let Some(&byte) = code.first() else {
+            return Err(value_error("pickle exhausted before seeing STOP")
+                .with_position(offset as u64, None));
+        };
+        let Some(opcode) = Opcode::from_byte(byte) else {
+            return Err(value_error(format!(
+                "at position {offset}, opcode {} unknown",
+                bytes_repr(&[byte])
+            ))
+            .with_position(offset as u64, None));
+        };
+        let arg = reader
+            .arg(opcode.info().arg)
+            .map_err(|e| e.with_position(offset as u64, Some(opcode)))?;
+        let text = match &arg {
+            Some(Arg::Str(s)) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        };
+        let arg_repr = arg.map(|a| a.repr()).transpose()?;
+        ops.push(Op {
+            offset,
+            opcode,
+            arg_repr,
+            text,
+        });
+        if opcode == Opcode::STOP {
+            return Ok(ops);
+        }
+    }
+}
+
 /// A stack entry of pickletools' crude stack emulation.
 type Entry = StackKind;
 

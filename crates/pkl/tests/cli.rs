@@ -1,0 +1,191 @@
+//! Runs the built `pkl` binary the way a user would and checks it against
+//! python3: `dis` against `python3 -m pickletools`, `show` against `repr()`,
+//! `convert` output loaded back by CPython, and malformed input.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+fn pkl() -> Command {
+    Command::cargo_bin("pkl").expect("the pkl binary is built for its tests")
+}
+
+fn temp(name: &str, data: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pkl-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, data).unwrap();
+    path
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+const SAMPLES: &str = r#"
+import json, pickle, sys, values
+
+def has_set(v, seen):
+    # CPython prints sets in hash order, pkl in the order the pickle gives.
+    if id(v) in seen:
+        return False
+    seen.add(id(v))
+    if isinstance(v, (set, frozenset)):
+        return True
+    if isinstance(v, dict):
+        return any(has_set(k, seen) or has_set(x, seen) for k, x in v.items())
+    if isinstance(v, (list, tuple)):
+        return any(has_set(x, seen) for x in v)
+    return False
+
+for i, v in enumerate(values.generate(31, 60)):
+    for p in (0, 2, 4, 5):
+        try:
+            data = pickle.dumps(v, p)
+            text = repr(v)
+        except ValueError:
+            continue
+        print(json.dumps({"data": data.hex(), "repr": text, "protocol": p, "sets": has_set(v, set())}))
+"#;
+
+#[test]
+fn dis_matches_python_m_pickletools_and_show_matches_repr() {
+    let mut checked = 0;
+    for (i, record) in oracle::python_json_lines(SAMPLES, &[]).iter().enumerate() {
+        let data = unhex(record["data"].as_str().unwrap());
+        let path = temp(&format!("sample{i}.pickle"), &data);
+        let theirs = std::process::Command::new("python3")
+            .args(["-m", "pickletools"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let ours = pkl().arg("dis").arg(&path).output().unwrap();
+        assert!(
+            ours.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "dis of {path:?}"
+        );
+        let shown = pkl().arg("show").arg(&path).output().unwrap();
+        assert!(shown.status.success());
+        if record["sets"] == serde_json::Value::Bool(false) {
+            let want = record["repr"].as_str().unwrap();
+            assert_eq!(String::from_utf8_lossy(&shown.stdout).trim_end(), want);
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+#[test]
+fn convert_output_loads_in_cpython_and_same_protocol_is_identical() {
+    let out = oracle::python(
+        "import pickle, collections, datetime\nprint(pickle.dumps([collections.OrderedDict(a=1), datetime.date(2020, 1, 2), {'k': (1, 2.5)}], 2).hex())",
+        &[],
+    );
+    let data = unhex(out.trim());
+    let input = temp("convert-in.pickle", &data);
+    let same = temp("convert-same.pickle", b"");
+    pkl()
+        .args(["convert", "-p", "2"])
+        .arg(&input)
+        .arg(&same)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&same).unwrap(),
+        data,
+        "re-pickling at protocol 2 is identical"
+    );
+    for protocol in ["0", "1", "3", "4", "5"] {
+        let output = temp(&format!("convert-{protocol}.pickle"), b"");
+        pkl()
+            .args(["convert", "-p", protocol])
+            .arg(&input)
+            .arg(&output)
+            .assert()
+            .success();
+        let check = oracle::python(
+            "import pickle, sys, collections, datetime\nv = pickle.load(open(sys.argv[1], 'rb'))\nassert v == [collections.OrderedDict(a=1), datetime.date(2020, 1, 2), {'k': (1, 2.5)}], v\nprint('ok')",
+            &[output.to_str().unwrap()],
+        );
+        assert_eq!(check.trim(), "ok");
+    }
+}
+
+#[test]
+fn scan_flags_dangerous_globals_with_offsets() {
+    let out = oracle::python(
+        "import os, pickle\nclass E:\n    def __reduce__(self): return (os.system, ('echo hi',))\nprint(pickle.dumps([1, E()], 4).hex())",
+        &[],
+    );
+    let path = temp("evil.pickle", &unhex(out.trim()));
+    let result = pkl().arg("scan").arg(&path).output().unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&result.stdout);
+    assert!(text.contains("global posix.system  [dangerous]"), "{text}");
+    assert!(text.contains("call REDUCE"), "{text}");
+    let safe = temp("safe.pickle", b"\x80\x04K\x01.");
+    pkl().arg("scan").arg(&safe).assert().success();
+}
+
+#[test]
+fn malformed_input_is_one_error_line_and_status_1() {
+    let out = oracle::python(
+        "import pickle\nprint(pickle.dumps({'a': [1, 2, (3, 'x')]}, 4).hex())",
+        &[],
+    );
+    let data = unhex(out.trim());
+    for end in 0..data.len() {
+        let path = temp("truncated.pickle", &data[..end]);
+        for command in ["show", "json", "convert", "scan", "bench"] {
+            let mut cmd = pkl();
+            cmd.arg(command).arg(&path);
+            if command == "convert" {
+                cmd.arg(temp("ignored.pickle", b""));
+            }
+            let result = cmd.output().unwrap();
+            assert_eq!(result.status.code(), Some(1), "{command} on {end} bytes");
+            let stderr = String::from_utf8_lossy(&result.stderr);
+            assert_eq!(stderr.lines().count(), 1, "{command}: {stderr}");
+            assert!(stderr.starts_with("error: "), "{command}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn bench_prints_one_json_line() {
+    let out = oracle::python(
+        "import pickle\nprint(pickle.dumps([1, 'a', {'b': 2.5}], 4).hex())",
+        &[],
+    );
+    let path = temp("bench.pickle", &unhex(out.trim()));
+    let result = pkl()
+        .args(["bench", "--iters", "3"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let line: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert!(line["loads_ns"].is_u64() && line["dumps_ns"].is_u64());
+    assert_eq!(line["identical"], serde_json::Value::Bool(true));
+}
+
+#[test]
+fn standard_input_and_several_pickles_in_a_row() {
+    let data = b"\x80\x02K\x01.\x80\x02X\x01\x00\x00\x00aq\x00.";
+    let result = pkl()
+        .args(["show", "-"])
+        .write_stdin(&data[..])
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    assert_eq!(String::from_utf8_lossy(&result.stdout), "1\n'a'\n");
+}
