@@ -4,7 +4,7 @@ Usage (from the workspace root):  python3 crates/pickle/benches/compare_cpython.
 
 Writes each workload with CPython into a temporary folder, times
 pickle.loads / pickle.dumps there (best of ROUNDS), runs
-`cargo run --release -p pickle --example timings` on the same files, and
+`cargo run --release -p pickle --example pickle_timings` on the same files, and
 prints a Markdown table of times and ratios (CPython / ours: above 1 means we
 are faster) with their geometric means.
 """
@@ -72,7 +72,7 @@ def main():
             theirs[path] = (best(lambda: pickle.loads(data)), best(lambda: pickle.dumps(loaded, protocol)))
             files.append(path)
     out = subprocess.run(
-        ["cargo", "run", "--release", "-q", "-p", "pickle", "--example", "timings", str(ROUNDS)] + files,
+        ["cargo", "run", "--release", "-q", "-p", "pickle", "--example", "pickle_timings", str(ROUNDS)] + files,
         check=True, capture_output=True, text=True,
     ).stdout
     ours = {row["file"]: row for row in map(json.loads, out.splitlines())}

@@ -100,7 +100,7 @@ def main():
         getsize = sys.getsizeof(make(7))
         print(f"| {name} | {getsize} | {theirs:.1f} | {mine:.1f} | {mine / theirs:.2f} |")
     print()
-    mine = cargo_example("timings")[0]
+    mine = cargo_example("heap_timings")[0]
     theirs = cpython_timings()
     print("| workload | CPython ms | ours ms | CPython / ours |")
     print("|---|---:|---:|---:|")

@@ -1,7 +1,7 @@
 //! Times the heap on the workloads `benches/compare_cpython.py` also runs in
 //! CPython, and prints one JSON object of best-of-five seconds per workload.
 //!
-//! `cargo run --release -p pyobj --example timings`. Criterion
+//! `cargo run --release -p pyobj --example heap_timings`. Criterion
 //! (`cargo bench -p pyobj`) gives the careful per-operation figures; this
 //! binary exists so one script can put both runtimes side by side.
 
