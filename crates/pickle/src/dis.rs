@@ -12,6 +12,7 @@ use pyobj::kinds::str::write_str_repr;
 use pyobj::Str;
 use rustc_hash::FxHashMap;
 
+use crate::codecs::{escape_decode, raw_unicode_escape_decode};
 use crate::opcodes::{ArgKind, Opcode, StackKind};
 use crate::{Error, ErrorKind, Result};
 
@@ -193,7 +194,7 @@ impl<'a> Disassembler<'a> {
         if !decode {
             return Ok(data.to_vec());
         }
-        let decoded = escape_decode(data)?;
+        let decoded = escape_decode(data).map_err(|e| value_error(e.message()))?;
         if let Some(i) = decoded.iter().position(|b| !b.is_ascii()) {
             return Err(value_error(format!(
                 "'ascii' codec can't decode byte {:#04x} in position {i}: ordinal not in range(128)",
@@ -294,7 +295,7 @@ impl<'a> Disassembler<'a> {
                         "no newline found when trying to read unicodestringnl",
                     ));
                 };
-                Arg::Str(raw_unicode_escape(data)?)
+                Arg::Str(raw_unicode_escape_decode(data).map_err(|e| value_error(e.message()))?)
             }
             ArgKind::Unicodestring1 => {
                 let n = self.fixed::<1>("uint1")?[0] as u64;
@@ -602,107 +603,4 @@ fn python_float(s: &[u8]) -> Result<f64> {
     }
     let clean: String = trimmed.chars().filter(|c| *c != '_').collect();
     clean.parse::<f64>().map_err(|_| invalid())
-}
-
-/// `codecs.escape_decode`.
-fn escape_decode(body: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(body.len());
-    let mut i = 0;
-    while i < body.len() {
-        let b = body[i];
-        if b != b'\\' {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        i += 1;
-        let Some(&c) = body.get(i) else {
-            return Err(value_error("Trailing \\ in string"));
-        };
-        i += 1;
-        match c {
-            b'\n' => {}
-            b'\\' | b'\'' | b'"' => out.push(c),
-            b'a' => out.push(0x07),
-            b'b' => out.push(0x08),
-            b'f' => out.push(0x0c),
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'v' => out.push(0x0b),
-            b'0'..=b'7' => {
-                let mut value = (c - b'0') as u32;
-                for _ in 0..2 {
-                    match body.get(i) {
-                        Some(&d @ b'0'..=b'7') => {
-                            value = value * 8 + (d - b'0') as u32;
-                            i += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                out.push(value as u8);
-            }
-            b'x' => {
-                let hex = body
-                    .get(i..i + 2)
-                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit));
-                match hex.and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    None => {
-                        return Err(value_error(format!(
-                            "invalid \\x escape at position {start}"
-                        )))
-                    }
-                }
-            }
-            other => {
-                out.push(b'\\');
-                out.push(other);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// `str(data, 'raw-unicode-escape')`.
-fn raw_unicode_escape(bytes: &[u8]) -> Result<Str> {
-    let mut points = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\\' && matches!(bytes.get(i + 1), Some(b'u' | b'U')) {
-            let run = bytes[..i].iter().rev().take_while(|&&c| c == b'\\').count();
-            if run % 2 == 0 {
-                let width = if bytes[i + 1] == b'u' { 4 } else { 8 };
-                let digits = bytes.get(i + 2..i + 2 + width);
-                let value = digits
-                    .filter(|d| d.iter().all(u8::is_ascii_hexdigit))
-                    .and_then(|d| u32::from_str_radix(std::str::from_utf8(d).ok()?, 16).ok());
-                match value {
-                    Some(cp) if cp <= 0x10FFFF => {
-                        points.push(cp);
-                        i += 2 + width;
-                        continue;
-                    }
-                    _ => {
-                        return Err(value_error(format!(
-                            "'rawunicodeescape' codec can't decode bytes in position {}-{}: truncated \\{}{} escape",
-                            i,
-                            i + 1 + bytes[i + 2..].iter().take(width).take_while(|d| d.is_ascii_hexdigit()).count(),
-                            bytes[i + 1] as char,
-                            "X".repeat(width)
-                        )))
-                    }
-                }
-            }
-        }
-        points.push(b as u32);
-        i += 1;
-    }
-    Str::from_code_points(points).map_err(|e| value_error(e.message()))
 }

@@ -7,6 +7,7 @@
 #![warn(missing_debug_implementations)]
 
 mod buffers;
+mod codecs;
 mod compat;
 pub mod dis;
 mod error;

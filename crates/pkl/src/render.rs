@@ -28,7 +28,8 @@ pub fn show(heap: &Heap, obj: Obj) -> Result<String, pyobj::Error> {
     Ok(out)
 }
 
-fn name_of(heap: &Heap, obj: Obj) -> Result<String, pyobj::Error> {
+/// `module.qualname` of a class or function (the repr of anything else).
+pub fn name_of(heap: &Heap, obj: Obj) -> Result<String, pyobj::Error> {
     Ok(match heap.get(obj)? {
         Object::Class(c) => format!(
             "{}.{}",

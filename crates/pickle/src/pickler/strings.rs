@@ -20,22 +20,13 @@ impl<W: std::io::Write> Pickler<W> {
             self.framer.write_byte(b'\n');
         } else {
             let data = s.as_surrogatepass_bytes();
-            let n = data.len();
-            let mut header = Vec::with_capacity(9);
-            if self.options.protocol >= 4 && n <= 0xff {
-                header.extend([Opcode::SHORT_BINUNICODE as u8, n as u8]);
-            } else if n <= 0xffff_ffff {
-                header.push(Opcode::BINUNICODE as u8);
-                header.extend((n as u32).to_le_bytes());
-            } else if self.options.protocol >= 4 {
-                header.push(Opcode::BINUNICODE8 as u8);
-                header.extend((n as u64).to_le_bytes());
-            } else {
-                return Err(Error::new(
-                    ErrorKind::Object(pyobj::ErrorKind::Overflow),
-                    "serializing a string larger than 4 GiB requires pickle protocol 4 or higher",
-                ));
-            }
+            let header = sized_header(
+                data.len(),
+                (self.options.protocol >= 4).then_some(Opcode::SHORT_BINUNICODE),
+                Opcode::BINUNICODE,
+                (self.options.protocol >= 4).then_some(Opcode::BINUNICODE8),
+                "a string",
+            )?;
             self.framer.write_large(&header, data)?;
         }
         self.memoize(obj)
@@ -44,22 +35,13 @@ impl<W: std::io::Write> Pickler<W> {
     /// Protocol 3 and up: the BYTES opcodes.
     pub(super) fn save_bytes(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
         let data = heap.as_bytes(obj)?;
-        let n = data.len();
-        let mut header = Vec::with_capacity(9);
-        if n <= 0xff {
-            header.extend([Opcode::SHORT_BINBYTES as u8, n as u8]);
-        } else if n <= 0xffff_ffff {
-            header.push(Opcode::BINBYTES as u8);
-            header.extend((n as u32).to_le_bytes());
-        } else if self.options.protocol >= 4 {
-            header.push(Opcode::BINBYTES8 as u8);
-            header.extend((n as u64).to_le_bytes());
-        } else {
-            return Err(Error::new(
-                ErrorKind::Object(pyobj::ErrorKind::Overflow),
-                "serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher",
-            ));
-        }
+        let header = sized_header(
+            data.len(),
+            Some(Opcode::SHORT_BINBYTES),
+            Opcode::BINBYTES,
+            (self.options.protocol >= 4).then_some(Opcode::BINBYTES8),
+            "a bytes object",
+        )?;
         self.framer.write_large(&header, data)?;
         self.memoize(obj)
     }
@@ -129,6 +111,38 @@ impl<W: std::io::Write> Pickler<W> {
         self.tasks.push(Task::Save(callable));
         Ok(())
     }
+}
+
+/// The opcode and length for a payload of `n` bytes: the one-byte-length
+/// form if allowed and it fits, else four bytes, else eight if allowed.
+fn sized_header(
+    n: usize,
+    short: Option<Opcode>,
+    four: Opcode,
+    eight: Option<Opcode>,
+    what: &str,
+) -> Result<Vec<u8>> {
+    let mut header = Vec::with_capacity(9);
+    match (short, eight) {
+        (Some(op), _) if n <= 0xff => header.extend([op as u8, n as u8]),
+        _ if n <= 0xffff_ffff => {
+            header.push(four as u8);
+            header.extend((n as u32).to_le_bytes());
+        }
+        (_, Some(op)) => {
+            header.push(op as u8);
+            header.extend((n as u64).to_le_bytes());
+        }
+        (_, None) => {
+            return Err(Error::new(
+                ErrorKind::Object(pyobj::ErrorKind::Overflow),
+                format!(
+                    "serializing {what} larger than 4 GiB requires pickle protocol 4 or higher"
+                ),
+            ))
+        }
+    }
+    Ok(header)
 }
 
 /// A reduce tail with nothing after the construction but the memo.

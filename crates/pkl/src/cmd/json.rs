@@ -136,10 +136,15 @@ impl Writer<'_> {
                 }
                 json!({ "$dict": out })
             }
-            Object::Class(_) | Object::Function(_) => json!({ "$global": global_name(heap, obj)? }),
+            Object::Class(_) | Object::Function(_) => {
+                json!({ "$global": crate::render::name_of(heap, obj)? })
+            }
             Object::Instance(inst) => {
                 let mut map = Map::new();
-                map.insert("$object".into(), json!(global_name(heap, inst.class())?));
+                map.insert(
+                    "$object".into(),
+                    json!(crate::render::name_of(heap, inst.class())?),
+                );
                 match heap.native::<StandIn>(obj)? {
                     Some(record) => {
                         let record = record.clone();
@@ -153,7 +158,7 @@ impl Writer<'_> {
                         if how == "call" {
                             map.insert(
                                 "callable".into(),
-                                json!(global_name(heap, record.callable)?),
+                                json!(crate::render::name_of(heap, record.callable)?),
                             );
                         }
                         if let Some(args) = args {
@@ -197,22 +202,6 @@ impl Writer<'_> {
             _ => value,
         })
     }
-}
-
-fn global_name(heap: &Heap, obj: Obj) -> Result<String, pyobj::Error> {
-    Ok(match heap.get(obj)? {
-        Object::Class(c) => format!(
-            "{}.{}",
-            heap.as_str(c.module())?,
-            heap.as_str(c.qualname())?
-        ),
-        Object::Function(f) => format!(
-            "{}.{}",
-            heap.as_str(f.module())?,
-            heap.as_str(f.qualname())?
-        ),
-        _ => heap.repr(obj)?,
-    })
 }
 
 fn hex(bytes: &[u8]) -> String {
