@@ -26,6 +26,7 @@
 #![warn(missing_debug_implementations)]
 
 mod builtins;
+pub mod copy;
 mod error;
 mod extension;
 pub mod reconstruct;

@@ -1,1 +1,3 @@
-//! Integration tests of the reduce crate.
+//! The reduce integration tests: one binary, one module per area.
+
+mod copy;
