@@ -54,6 +54,7 @@ enum Task {
     },
     /// Set the last `2 * n` results as key/value pairs into `dst`.
     FinishDict {
+        src: Obj,
         dst: Obj,
         n: usize,
     },
@@ -140,6 +141,7 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                         let dst = heap.new_dict();
                         memo.insert(src, dst);
                         tasks.push(Task::FinishDict {
+                            src,
                             dst,
                             n: pairs.len(),
                         });
@@ -197,10 +199,21 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                 heap.list_mut(dst)?.extend(items);
                 results.push(dst);
             }
-            Task::FinishDict { dst, n } => {
+            Task::FinishDict { src, dst, n } => {
                 let flat = results.split_off(results.len() - 2 * n);
-                for pair in flat.chunks_exact(2) {
-                    heap.dict_set(dst, pair[0], pair[1])?;
+                let keys_kept = heap
+                    .as_dict(src)?
+                    .keys()
+                    .eq(flat.chunks_exact(2).map(|pair| pair[0]));
+                if keys_kept {
+                    // Keys are atomic in practice, so they come back as
+                    // themselves: reuse their stored hashes and order.
+                    let values: Vec<Obj> = flat.chunks_exact(2).map(|pair| pair[1]).collect();
+                    heap.dict_fill_like(dst, src, &values)?;
+                } else {
+                    for pair in flat.chunks_exact(2) {
+                        heap.dict_set(dst, pair[0], pair[1])?;
+                    }
                 }
                 results.push(dst);
             }

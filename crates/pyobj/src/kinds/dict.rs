@@ -277,6 +277,29 @@ impl Heap {
             .map(|e| e.value))
     }
 
+    /// Makes `dst` a dict with `src`'s keys, in order and with their stored
+    /// hashes, and `values` (one per key, in order) — the fast path of
+    /// copying a dict whose keys are kept: nothing is hashed or compared.
+    ///
+    /// # Errors
+    /// A type error if either is not a dict, a value error if `values` has
+    /// the wrong length.
+    pub fn dict_fill_like(&mut self, dst: Obj, src: Obj, values: &[Obj]) -> Result<()> {
+        let mut payload = self.as_dict(src)?.clone();
+        if payload.len() != values.len() {
+            return Err(Error::value_error(format!(
+                "dict has {} keys but {} values were given",
+                payload.len(),
+                values.len()
+            )));
+        }
+        for (entry, &value) in payload.entries.iter_mut().flatten().zip(values) {
+            entry.value = value;
+        }
+        *self.dict_payload_mut(dst)? = payload;
+        Ok(())
+    }
+
     /// `len(dict)`.
     pub fn dict_len(&self, dict: Obj) -> Result<usize> {
         Ok(self.as_dict(dict)?.len())
