@@ -391,3 +391,49 @@ fn hostile_lengths_and_memo_indices_do_not_allocate() {
     let err = loads(&mut heap, &mut registry, &deep, &LoadOptions::new()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit);
 }
+
+#[test]
+fn pickletester_bad_inputs_fail_like_cpython() {
+    let script = std::fs::read_to_string(oracle::python_dir().join("bad_inputs.py")).unwrap();
+    let mut mismatched = Vec::new();
+    let mut refused_earlier = 0;
+    let mut total = 0;
+    for record in python_json_lines(&script, &[]) {
+        let data = unhex(record["data"].as_str().unwrap());
+        let (name, message) = (
+            record["error"].as_str().unwrap(),
+            record["message"].as_str().unwrap(),
+        );
+        let mut heap = heap();
+        let mut registry = Registry::new(&mut heap);
+        let result = loads(&mut heap, &mut registry, &data, &LoadOptions::new());
+        total += 1;
+        match (name, result) {
+            ("OK", Ok(_)) => {}
+            ("OK", Err(e)) => mismatched.push(format!("{data:?}: CPython loads it, we say {e}")),
+            (_, Ok(_)) => {
+                mismatched.push(format!("{data:?}: CPython {name}: {message}, we load it"))
+            }
+            // Imports are never attempted here: the strict resolver refuses.
+            ("ModuleNotFoundError" | "AttributeError", Err(e)) if e.kind() == ErrorKind::Unsafe => {
+            }
+            (_, Err(e)) if e.message() == message => {}
+            // Known divergence: these name builtins.len / builtins.ValueError,
+            // which the strict resolver refuses before CPython's own later
+            // complaint (a MARK or NEWOBJ misuse) is reached.
+            (_, Err(e)) if e.kind() == ErrorKind::Unsafe => refused_earlier += 1,
+            (_, Err(e)) => mismatched.push(format!(
+                "{data:?}: CPython {name}: {message:?}, we {:?}",
+                e.message()
+            )),
+        }
+    }
+    assert!(total > 150, "{total}");
+    assert_eq!(refused_earlier, 4, "the known divergences changed");
+    assert!(
+        mismatched.is_empty(),
+        "{} of {total} differ:\n{}",
+        mismatched.len(),
+        mismatched.join("\n")
+    );
+}

@@ -4,12 +4,15 @@
 //! Every command reads FILE (or `-` for standard input), which may hold
 //! several pickles written one after another. Any error prints one line
 //! starting `error:` on standard error and exits with status 1; `pkl scan`
-//! exits with status 2 when it finds a dangerous global.
+//! exits with status 2 when it finds a dangerous global. Inputs of 32 MiB
+//! and more show a progress bar on standard error when it is a terminal.
 
 #![forbid(unsafe_code)]
 
 mod cmd;
 mod input;
+mod persistent;
+mod progress;
 mod render;
 
 use std::process::ExitCode;
@@ -122,7 +125,9 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            // One line, whatever the message holds (CPython's persistent-id
+            // message has a newline in it).
+            eprintln!("error: {}", message.replace('\n', " "));
             ExitCode::from(1)
         }
     }

@@ -11,6 +11,7 @@
 //! | … then given state (BUILD) | `… state={'x': 1}>` |
 //! | … items appended / set | `… append=[1, 2]`, `… setitem={'a': 1}` |
 //! | a class or function | `<class 'mod.Cls'>` / `<function mod.f>` |
+//! | a persistent id (PERSID/BINPERSID) | `<persistent id 'the id'>` |
 //!
 //! Containers reached again while being shown print CPython's markers
 //! (`[...]`, `{...}`); nesting deeper than 500 levels prints `...`.
@@ -129,6 +130,10 @@ fn write_instance(
     out: &mut String,
     active: &mut Vec<Obj>,
 ) -> Result<(), pyobj::Error> {
+    if let Some(pid) = crate::persistent::pid_of(heap, obj) {
+        out.push_str("persistent id ");
+        return write(heap, pid, out, active);
+    }
     let class_name = name_of(heap, inst.class())?;
     match heap.native::<StandIn>(obj)? {
         Some(record) => {

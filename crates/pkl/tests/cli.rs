@@ -189,3 +189,88 @@ fn standard_input_and_several_pickles_in_a_row() {
     assert!(result.status.success());
     assert_eq!(String::from_utf8_lossy(&result.stdout), "1\n'a'\n");
 }
+
+#[test]
+fn cpython_bad_inputs_and_random_corruptions_are_clean_errors() {
+    let script = std::fs::read_to_string(oracle::python_dir().join("bad_inputs.py")).unwrap();
+    let mut inputs: Vec<Vec<u8>> = oracle::python_json_lines(&script, &[])
+        .iter()
+        .map(|r| unhex(r["data"].as_str().unwrap()))
+        .collect();
+    // Random single-byte corruptions of a valid pickle (a fixed LCG, so the
+    // test is the same every run).
+    let out = oracle::python(
+        "import pickle\nprint(pickle.dumps([{'k': (1, 2.5, 'x' * 40)}, b'raw', {3, 4}, [None] * 5], 4).hex())",
+        &[],
+    );
+    let valid = unhex(out.trim());
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..150 {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        let mut corrupt = valid.clone();
+        let at = (state >> 33) as usize % corrupt.len();
+        corrupt[at] = (state >> 8) as u8;
+        inputs.push(corrupt);
+    }
+    for (i, data) in inputs.iter().enumerate() {
+        let path = temp("bad.pickle", data);
+        for command in ["show", "dis", "json"] {
+            let result = pkl().arg(command).arg(&path).output().unwrap();
+            // A corruption can leave a valid pickle; anything else must be
+            // exactly one error line and status 1, never a crash.
+            match result.status.code() {
+                Some(0) => {}
+                Some(1) => {
+                    let stderr = String::from_utf8_lossy(&result.stderr);
+                    assert_eq!(stderr.lines().count(), 1, "{command} #{i}: {stderr}");
+                    assert!(stderr.starts_with("error: "), "{command} #{i}: {stderr}");
+                }
+                other => panic!("{command} on input #{i} ended with {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn persistent_ids_are_shown_and_kept_by_convert() {
+    let out = oracle::python(
+        r#"
+import io, pickle
+class P(pickle.Pickler):
+    def persistent_id(self, obj):
+        return "storage" + obj[4:] if isinstance(obj, str) and obj.startswith("blob") else None
+for proto in (0, 2, 4):
+    f = io.BytesIO()
+    P(f, proto).dump({"weights": "blob-1", "name": "m"})
+    print(f.getvalue().hex())
+"#,
+        &[],
+    );
+    for (i, line) in out.lines().enumerate() {
+        let data = unhex(line);
+        let path = temp(&format!("pid{i}.pickle"), &data);
+        let shown = pkl().arg("show").arg(&path).output().unwrap();
+        assert!(
+            shown.status.success(),
+            "{}",
+            String::from_utf8_lossy(&shown.stderr)
+        );
+        let text = String::from_utf8_lossy(&shown.stdout);
+        assert!(text.contains("'weights': <persistent id "), "{text}");
+        let protocol = if data[0] == 0x80 {
+            data[1].to_string()
+        } else {
+            "0".into()
+        };
+        let output = temp(&format!("pid{i}-out.pickle"), b"");
+        pkl()
+            .args(["convert", "-p", &protocol])
+            .arg(&path)
+            .arg(&output)
+            .assert()
+            .success();
+        assert_eq!(std::fs::read(&output).unwrap(), data, "protocol {protocol}");
+    }
+}

@@ -32,7 +32,9 @@ pub fn run(data: &[u8], iterations: u32) -> Result<(), String> {
         let start = Instant::now();
         let mut output = Vec::with_capacity(data.len());
         for (obj, _) in &loaded {
-            let mut pickler = Pickler::new(&mut output, options);
+            let pid_class = crate::persistent::class(&mut heap, &mut registry)?;
+            let mut pickler = Pickler::new(&mut output, options)
+                .persistent_id(crate::persistent::saver(pid_class));
             pickler
                 .dump(&mut heap, &registry, *obj)
                 .map_err(|e| e.to_string())?;

@@ -19,7 +19,9 @@ pub fn run(data: &[u8], protocol: i32, out_path: &str) -> Result<(), String> {
     let mut output = Vec::new();
     for (obj, _) in loaded {
         // One pickler per pickle: each input pickle had its own memo.
-        let mut pickler = Pickler::new(&mut output, options);
+        let pid_class = crate::persistent::class(&mut heap, &mut registry)?;
+        let mut pickler =
+            Pickler::new(&mut output, options).persistent_id(crate::persistent::saver(pid_class));
         pickler
             .dump(&mut heap, &registry, obj)
             .map_err(|e| e.to_string())?;

@@ -14,6 +14,7 @@
 //! | tuple, set, frozenset | `{"$tuple": [...]}`, `{"$set": [...]}`, `{"$frozenset": [...]}` |
 //! | dict | `{"$dict": [[key, value], ...]}` (keys need not be strings) |
 //! | class or function | `{"$global": "module.name"}` |
+//! | persistent id | `{"$persistent": id}` |
 //! | other object | `{"$object": "module.Name", "how": …, "args": […], "state": …}` |
 //!
 //! Shared references and cycles are explicit: a container reached more than
@@ -138,6 +139,10 @@ impl Writer<'_> {
             }
             Object::Class(_) | Object::Function(_) => {
                 json!({ "$global": crate::render::name_of(heap, obj)? })
+            }
+            Object::Instance(_) if crate::persistent::pid_of(heap, obj).is_some() => {
+                let pid = crate::persistent::pid_of(heap, obj).unwrap_or(obj);
+                json!({ "$persistent": self.value(pid, depth + 1)? })
             }
             Object::Instance(inst) => {
                 let mut map = Map::new();
