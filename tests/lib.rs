@@ -1,1 +1,3 @@
-//! cross-crate tests
+//! Behaviour across crates; python3 (CPython 3.11) is the oracle.
+
+mod native_class;

@@ -29,6 +29,7 @@ mod builtins;
 pub mod copy;
 mod error;
 mod extension;
+pub mod native;
 pub mod reconstruct;
 mod reduce_ex;
 mod registry;
