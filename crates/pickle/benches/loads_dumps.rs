@@ -31,7 +31,9 @@ fn profiles(heap: &mut Heap) -> Obj {
 
 fn workloads(heap: &mut Heap, registry: &mut Registry) -> Vec<(&'static str, Obj)> {
     let ints: Vec<Obj> = (0..100_000).map(|i| heap.new_int(i * 3)).collect();
-    let strs: Vec<Obj> = (0..100_000).map(|i| heap.new_str(&format!("s{i}"))).collect();
+    let strs: Vec<Obj> = (0..100_000)
+        .map(|i| heap.new_str(&format!("s{i}")))
+        .collect();
     let tuples: Vec<Obj> = (0..10_000)
         .map(|i| {
             let a = heap.new_int(i);
@@ -81,9 +83,16 @@ fn bench(c: &mut Criterion) {
                     let mut scratch = Heap::new();
                     let mut scratch_registry = Registry::new(&mut scratch);
                     let class = scratch.new_class(ClassSpec::new("bench", "Point")).unwrap();
-                    scratch_registry.register_class(&mut scratch, class).unwrap();
-                    loads(&mut scratch, &mut scratch_registry, black_box(&data), &LoadOptions::new())
+                    scratch_registry
+                        .register_class(&mut scratch, class)
                         .unwrap();
+                    loads(
+                        &mut scratch,
+                        &mut scratch_registry,
+                        black_box(&data),
+                        &LoadOptions::new(),
+                    )
+                    .unwrap();
                 })
             });
         }

@@ -19,6 +19,7 @@ mod persistent;
 mod pickler;
 pub mod read;
 pub mod resolve;
+mod sniff;
 mod unpickler;
 mod write;
 
@@ -30,4 +31,5 @@ pub use options::{
 pub use pickler::{dump, dumps, PersistentId, Pickler, ReducerOverride};
 pub use read::{IoRead, Read, SliceRead};
 pub use resolve::{Resolver, StandInResolver, StrictResolver};
+pub use sniff::{sniff, GlobalRef, Sniffed};
 pub use unpickler::{load, loads, PersistentLoad, Unpickler};

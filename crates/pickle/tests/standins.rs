@@ -135,3 +135,51 @@ fn a_malicious_reduce_is_recorded_not_run() {
     assert_eq!(heap.repr(args).unwrap(), "('echo pwned',)");
     assert!(registry.is_stand_in(record.callable));
 }
+
+#[test]
+fn sniff_reports_globals_and_persistent_ids_without_loading() {
+    let out = oracle::python(
+        r#"
+import io, os, pickle, collections
+class P(pickle.Pickler):
+    def persistent_id(self, obj):
+        return ("blob", 7) if obj == "weights" else None
+for proto in (0, 2, 4):
+    f = io.BytesIO()
+    P(f, proto).dump([collections.OrderedDict(a=1), "weights", os.getcwd])
+    print(f.getvalue().hex())
+"#,
+        &[],
+    );
+    for (proto, line) in out.lines().enumerate() {
+        let data: Vec<u8> = (0..line.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&line[i..i + 2], 16).unwrap())
+            .collect();
+        let found = pickle::sniff(&data, &LoadOptions::new()).unwrap();
+        let names: Vec<String> = found
+            .globals
+            .iter()
+            .map(|g| format!("{}.{}", g.module, g.name))
+            .collect();
+        assert_eq!(
+            names,
+            ["collections.OrderedDict", "posix.getcwd"],
+            "protocol index {proto}"
+        );
+        for g in &found.globals {
+            assert!(
+                matches!(data[g.offset], b'c' | 0x93),
+                "offset {} is not a global opcode",
+                g.offset
+            );
+        }
+        let expected_pid = if proto == 0 {
+            "\"('blob', 7)\""
+        } else {
+            "('blob', 7)"
+        };
+        assert_eq!(found.persistent_ids, [expected_pid]);
+        assert_eq!(found.end, data.len());
+    }
+}
