@@ -1,3 +1,5 @@
 //! Behaviour across crates; python3 (CPython 3.11) is the oracle.
 
 mod native_class;
+mod roundtrip;
+mod threads;
