@@ -4,4 +4,5 @@
 mod dis;
 mod pickle_bytes;
 mod standins;
+mod stdlib;
 mod unpickle;

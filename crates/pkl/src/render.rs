@@ -135,6 +135,13 @@ fn write_instance(
         return write(heap, pid, out, active);
     }
     let class_name = name_of(heap, inst.class())?;
+    if let Some(std) = heap.native::<reduce::stdlib::StdArgs>(obj)? {
+        out.push_str(&class_name);
+        out.push('(');
+        write_seq(heap, heap.as_tuple(std.args)?, out, active)?;
+        out.push(')');
+        return Ok(());
+    }
     match heap.native::<StandIn>(obj)? {
         Some(record) => {
             match &record.construction {

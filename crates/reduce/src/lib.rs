@@ -35,6 +35,7 @@ mod reduce_ex;
 mod registry;
 pub mod standin;
 pub mod state;
+pub mod stdlib;
 mod value;
 
 pub use error::{Error, ErrorKind, Result};

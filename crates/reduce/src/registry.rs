@@ -27,9 +27,11 @@ type Name = (Box<str>, Box<str>);
 /// nowhere else: a name that is not registered cannot be loaded, and a
 /// function registered without a Rust implementation cannot be called.
 ///
-/// `Registry::new` registers the built-in classes (`builtins.list`, ...) and
+/// `Registry::new` registers the built-in classes (`builtins.list`, ...),
 /// the functions CPython's own pickler writes (`copyreg._reconstructor`,
-/// `copyreg.__newobj__`, `copyreg.__newobj_ex__`, `_codecs.encode`).
+/// `copyreg.__newobj__`, `copyreg.__newobj_ex__`, `_codecs.encode`), and the
+/// standard-library types of [`crate::stdlib`] (datetime, Decimal,
+/// OrderedDict, ...), all implemented in Rust.
 ///
 /// ```
 /// use pyobj::{ClassSpec, Heap, Kind};
@@ -95,6 +97,11 @@ impl Registry {
         registry.insert(heap, "builtins", "object", object);
         for (module, name, obj) in registry.builtins.named() {
             registry.insert(heap, module, name, obj);
+        }
+        // Classes built from ClassSpecs the crate itself writes; an error here
+        // would be a bug in this crate, not in any input.
+        if let Err(e) = crate::stdlib::register_all(heap, &mut registry) {
+            debug_assert!(false, "registering the standard library failed: {e}");
         }
         registry
     }

@@ -150,7 +150,13 @@ impl Writer<'_> {
                     "$object".into(),
                     json!(crate::render::name_of(heap, inst.class())?),
                 );
+                let std_args = heap.native::<reduce::stdlib::StdArgs>(obj)?.map(|a| a.args);
                 match heap.native::<StandIn>(obj)? {
+                    _ if std_args.is_some() => {
+                        map.insert("how".into(), json!("call"));
+                        let args = std_args.unwrap_or(obj);
+                        map.insert("args".into(), self.list(heap.as_tuple(args)?, depth)?);
+                    }
                     Some(record) => {
                         let record = record.clone();
                         let (how, args) = match record.construction {
