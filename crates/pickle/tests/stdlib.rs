@@ -82,3 +82,45 @@ fn typed_access_to_loaded_values() {
     assert_eq!(date_fields(&heap, items[0]), Some((2024, 2, 29)));
     assert_eq!(decimal_text(&heap, items[1]).as_deref(), Some("19.99"));
 }
+
+#[test]
+fn enum_members_round_trip_by_value_and_keep_identity() {
+    let out = oracle::python(
+        r#"
+import enum, pickle, sys, types
+m = types.ModuleType("paint"); sys.modules["paint"] = m
+class Color(enum.Enum):
+    RED = 1
+    GREEN = "g"
+Color.__module__ = "paint"; m.Color = Color
+for p in range(6):
+    print(pickle.dumps([Color.RED, Color.GREEN, Color.RED], p).hex())
+"#,
+        &[],
+    );
+    for (protocol, line) in out.lines().enumerate() {
+        let data: Vec<u8> = (0..line.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&line[i..i + 2], 16).unwrap())
+            .collect();
+        let mut heap = Heap::new();
+        let mut registry = Registry::new(&mut heap);
+        let one = heap.new_int(1);
+        let g = heap.new_str("g");
+        let color = reduce::stdlib::register_enum(
+            &mut heap,
+            &mut registry,
+            "paint",
+            "Color",
+            &[("RED", one), ("GREEN", g)],
+        )
+        .unwrap();
+        let list = loads(&mut heap, &mut registry, &data, &LoadOptions::new()).unwrap();
+        let items = heap.as_list(list).unwrap().to_vec();
+        assert_eq!(items[0], heap.getattr(color, "RED").unwrap().unwrap());
+        assert_eq!(items[1], heap.getattr(color, "GREEN").unwrap().unwrap());
+        assert_eq!(items[0], items[2]);
+        let again = dumps(&mut heap, &registry, list, &DumpOptions::new().protocol(protocol as i32).unwrap()).unwrap();
+        assert!(again == data, "protocol {protocol}");
+    }
+}

@@ -303,3 +303,81 @@ pub fn decimal_text(heap: &Heap, obj: Obj) -> Option<String> {
     let first = *heap.as_tuple(args).ok()?.first()?;
     heap.as_str(first).ok().map(str::to_string)
 }
+
+/// Registers an `enum.Enum` subclass `module.qualname` with `members`
+/// (name, value): a member pickles by value, as CPython's do
+/// (`(Color, (1,))`), and loading looks the value up and returns the one
+/// member object, so identity holds (`Color(1) is Color.RED`).
+///
+/// ```
+/// use pyobj::Heap;
+/// use reduce::{stdlib::register_enum, Registry};
+/// let mut heap = Heap::new();
+/// let mut registry = Registry::new(&mut heap);
+/// let red_value = heap.new_int(1);
+/// let green_value = heap.new_int(2);
+/// let color = register_enum(&mut heap, &mut registry, "paint", "Color",
+///     &[("RED", red_value), ("GREEN", green_value)])?;
+/// let red = heap.getattr(color, "RED")?.unwrap();
+/// let one = heap.new_int(1);
+/// let again = reduce::reconstruct::call(&mut heap, &registry, color, &[one], None)?;
+/// assert_eq!(again, red);
+/// # Ok::<(), reduce::Error>(())
+/// ```
+pub fn register_enum(
+    heap: &mut Heap,
+    registry: &mut Registry,
+    module: &str,
+    qualname: &str,
+    members: &[(&str, Obj)],
+) -> Result<Obj> {
+    let class = heap.new_class(
+        ClassSpec::new(module, qualname)
+            .slots(["_name_", "_value_"])
+            .hook(
+                Hook::New,
+                native_fn(|heap, args, _| {
+                    let [class, value] = args else {
+                        return Err(type_error("an enum is called with one value"));
+                    };
+                    let table = heap
+                        .class_getattr(*class, "_value2member_map_")?
+                        .ok_or_else(|| type_error("enum has no members"))?;
+                    match heap.dict_get(table, *value)? {
+                        Some(member) => Ok(member),
+                        None => {
+                            let class_name = heap.as_str(heap.as_class(*class)?.qualname())?;
+                            Err(pyobj::Error::new(
+                                pyobj::ErrorKind::Value,
+                                format!("{} is not a valid {class_name}", heap.repr(*value)?),
+                            ))
+                        }
+                    }
+                }),
+            )
+            .hook(
+                Hook::ReduceEx,
+                native_fn(|heap, args, _| {
+                    let obj = args[0];
+                    let class = heap.type_of(obj)?;
+                    let value = heap
+                        .getattr(obj, "_value_")?
+                        .ok_or_else(|| type_error("enum member without a value"))?;
+                    let ctor_args = heap.new_tuple(vec![value]);
+                    Ok(heap.new_tuple(vec![class, ctor_args]))
+                }),
+            ),
+    )?;
+    let table = heap.new_dict();
+    for &(name, value) in members {
+        let member = heap.new_instance(class)?;
+        let name_obj = heap.new_str(name);
+        heap.set_slot(member, 0, Some(name_obj))?;
+        heap.set_slot(member, 1, Some(value))?;
+        heap.dict_set(table, value, member)?;
+        heap.class_setattr(class, name, member)?;
+    }
+    heap.class_setattr(class, "_value2member_map_", table)?;
+    registry.register_class(heap, class)?;
+    Ok(class)
+}
