@@ -120,7 +120,13 @@ for p in range(6):
         assert_eq!(items[0], heap.getattr(color, "RED").unwrap().unwrap());
         assert_eq!(items[1], heap.getattr(color, "GREEN").unwrap().unwrap());
         assert_eq!(items[0], items[2]);
-        let again = dumps(&mut heap, &registry, list, &DumpOptions::new().protocol(protocol as i32).unwrap()).unwrap();
+        let again = dumps(
+            &mut heap,
+            &registry,
+            list,
+            &DumpOptions::new().protocol(protocol as i32).unwrap(),
+        )
+        .unwrap();
         assert!(again == data, "protocol {protocol}");
     }
 }

@@ -1,0 +1,219 @@
+//! The reduce protocol's hook precedence and defaults, against CPython: the
+//! same classes defined in Python and in Rust (hooks written in Rust) pickle
+//! to the same bytes at every protocol, or fail where CPython fails.
+
+use pickle::{dumps, DumpOptions};
+use pyobj::{native_fn, ClassSpec, Heap, Hook, Kind, Obj};
+use reduce::Registry;
+
+const PYTHON: &str = r#"
+import json, pickle, sys, types
+hk = types.ModuleType("hk"); sys.modules["hk"] = hk
+exec('''
+class Plain:
+    pass
+class NewArgs:
+    def __getnewargs__(self):
+        return (self.v,)
+class NewArgsEx:
+    def __getnewargs_ex__(self):
+        return ((self.v,), {"k": 2})
+class GetState:
+    def __getstate__(self):
+        return {"only": 1}
+class Slots:
+    __slots__ = ("a", "b")
+class Both:
+    def __reduce_ex__(self, proto):
+        return (Both, ("ex", proto))
+    def __reduce__(self):
+        return (Both, ("plain",))
+class Named:
+    def __reduce__(self):
+        return "SINGLETON"
+class L(list):
+    pass
+class D(dict):
+    pass
+''', hk.__dict__)
+hk.SINGLETON = hk.Named()
+def make():
+    p = hk.Plain(); p.x = 1
+    n = hk.NewArgs(); n.v = 5
+    e = hk.NewArgsEx(); e.v = 6
+    g = hk.GetState(); g.ignored = 3
+    s = hk.Slots(); s.a = 1
+    l = hk.L([1, 2]); l.tag = "t"
+    d = hk.D(a=1)
+    return {"plain": p, "newargs": n, "newargs_ex": e, "getstate": g, "slots": s,
+            "both": object.__new__(hk.Both), "named": hk.SINGLETON, "list_sub": l, "dict_sub": d}
+for name, obj in make().items():
+    for p in range(6):
+        try:
+            out = pickle.dumps(obj, p).hex()
+        except Exception as ex:
+            out = "error: " + type(ex).__name__
+        print(json.dumps([name, p, out]))
+"#;
+
+fn attr(heap: &Heap, obj: Obj, name: &str) -> pyobj::Result<Obj> {
+    heap.getattr(obj, name)?
+        .ok_or_else(|| pyobj::Error::new(pyobj::ErrorKind::Attribute, name.to_string()))
+}
+
+fn build(heap: &mut Heap, registry: &mut Registry) -> Vec<(&'static str, Obj)> {
+    let mut class = |heap: &mut Heap, spec: ClassSpec| {
+        let c = heap.new_class(spec).unwrap();
+        registry.register_class(heap, c).unwrap();
+        c
+    };
+    let plain = class(heap, ClassSpec::new("hk", "Plain"));
+    let newargs = class(
+        heap,
+        ClassSpec::new("hk", "NewArgs").hook(
+            Hook::GetNewArgs,
+            native_fn(|heap, args, _| {
+                let v = attr(heap, args[0], "v")?;
+                Ok(heap.new_tuple(vec![v]))
+            }),
+        ),
+    );
+    let newargs_ex = class(
+        heap,
+        ClassSpec::new("hk", "NewArgsEx").hook(
+            Hook::GetNewArgsEx,
+            native_fn(|heap, args, _| {
+                let v = attr(heap, args[0], "v")?;
+                let positional = heap.new_tuple(vec![v]);
+                let kwargs = heap.new_dict();
+                let k = heap.intern("k");
+                let two = heap.new_int(2);
+                heap.dict_set(kwargs, k, two)?;
+                Ok(heap.new_tuple(vec![positional, kwargs]))
+            }),
+        ),
+    );
+    let getstate = class(
+        heap,
+        ClassSpec::new("hk", "GetState").hook(
+            Hook::GetState,
+            native_fn(|heap, _, _| {
+                let d = heap.new_dict();
+                let k = heap.intern("only");
+                let one = heap.new_int(1);
+                heap.dict_set(d, k, one)?;
+                Ok(d)
+            }),
+        ),
+    );
+    let slots = class(heap, ClassSpec::new("hk", "Slots").slots(["a", "b"]));
+    let both_reduce_ex = native_fn(|heap, args, _| {
+        let class = heap.type_of(args[0])?;
+        let ex = heap.new_str("ex");
+        let t = heap.new_tuple(vec![ex, args[1]]);
+        Ok(heap.new_tuple(vec![class, t]))
+    });
+    let both_reduce = native_fn(|heap, args, _| {
+        let class = heap.type_of(args[0])?;
+        let plain = heap.new_str("plain");
+        let t = heap.new_tuple(vec![plain]);
+        Ok(heap.new_tuple(vec![class, t]))
+    });
+    let both = class(
+        heap,
+        ClassSpec::new("hk", "Both")
+            .hook(Hook::ReduceEx, both_reduce_ex)
+            .hook(Hook::Reduce, both_reduce),
+    );
+    let named = class(
+        heap,
+        ClassSpec::new("hk", "Named").hook(
+            Hook::Reduce,
+            native_fn(|heap, _, _| Ok(heap.new_str("SINGLETON"))),
+        ),
+    );
+    let list_class = heap.builtin_class(Kind::List);
+    let dict_class = heap.builtin_class(Kind::Dict);
+    let list_sub = class(heap, ClassSpec::new("hk", "L").bases([list_class]));
+    let dict_sub = class(heap, ClassSpec::new("hk", "D").bases([dict_class]));
+
+    let one = heap.new_int(1);
+    let p = heap.new_instance(plain).unwrap();
+    heap.setattr(p, "x", one).unwrap();
+    let n = heap.new_instance(newargs).unwrap();
+    let five = heap.new_int(5);
+    heap.setattr(n, "v", five).unwrap();
+    let e = heap.new_instance(newargs_ex).unwrap();
+    let six = heap.new_int(6);
+    heap.setattr(e, "v", six).unwrap();
+    let g = heap.new_instance(getstate).unwrap();
+    let three = heap.new_int(3);
+    heap.setattr(g, "ignored", three).unwrap();
+    let s = heap.new_instance(slots).unwrap();
+    heap.setattr(s, "a", one).unwrap();
+    let b = heap.new_instance(both).unwrap();
+    let singleton = heap.new_instance(named).unwrap();
+    registry
+        .register_global(heap, "hk", "SINGLETON", singleton)
+        .unwrap();
+    let l = heap.new_instance(list_sub).unwrap();
+    let base = heap.as_instance(l).unwrap().base().unwrap();
+    let two = heap.new_int(2);
+    heap.list_mut(base).unwrap().extend([one, two]);
+    let tag = heap.new_str("t");
+    heap.setattr(l, "tag", tag).unwrap();
+    let d = heap.new_instance(dict_sub).unwrap();
+    let base = heap.as_instance(d).unwrap().base().unwrap();
+    let a = heap.intern("a");
+    heap.dict_set(base, a, one).unwrap();
+    vec![
+        ("plain", p),
+        ("newargs", n),
+        ("newargs_ex", e),
+        ("getstate", g),
+        ("slots", s),
+        ("both", b),
+        ("named", singleton),
+        ("list_sub", l),
+        ("dict_sub", d),
+    ]
+}
+
+#[test]
+fn hooks_and_defaults_pickle_like_cpython() {
+    let expected = oracle::python_json_lines(PYTHON, &[]);
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for record in expected {
+        let name = record[0].as_str().unwrap();
+        let protocol = record[1].as_i64().unwrap() as i32;
+        let want = record[2].as_str().unwrap();
+        let mut heap = Heap::new();
+        let mut registry = Registry::new(&mut heap);
+        let objects = build(&mut heap, &mut registry);
+        let obj = objects.iter().find(|(n, _)| *n == name).unwrap().1;
+        let got = dumps(
+            &mut heap,
+            &registry,
+            obj,
+            &DumpOptions::new().protocol(protocol).unwrap(),
+        );
+        let ok = match (&got, want.strip_prefix("error: ")) {
+            (Err(_), Some(_)) => true,
+            (Ok(bytes), None) => {
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                hex == want
+            }
+            _ => false,
+        };
+        // Known gap: CPython writes NEWOBJ_EX at protocols 2 and 3 as a
+        // functools.partial; this pickler refuses instead.
+        let known_gap = name == "newargs_ex" && (protocol == 2 || protocol == 3) && got.is_err();
+        if !ok && !known_gap {
+            failures.push(format!("{name} p{protocol}: CPython {want}, ours {got:?}"));
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 9 * 6);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
