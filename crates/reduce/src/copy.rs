@@ -70,14 +70,16 @@ enum Task {
         frozen: bool,
     },
     /// The copied args are on the stack: call the constructor.
+    // Boxed: a reduce value is large and rare, and every task of the walk
+    // is as big as its largest variant (measured 2026-11-22).
     Construct {
         src: Obj,
-        value: ReduceValue,
+        value: Box<ReduceValue>,
     },
     /// State, list items and dict items were copied: apply them.
     Apply {
         obj: Obj,
-        value: ReduceValue,
+        value: Box<ReduceValue>,
         items: usize,
         pairs: usize,
     },
@@ -187,7 +189,10 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                             Reduced::Global(_) => results.push(src),
                             Reduced::Value(value) => {
                                 let args = value.args;
-                                tasks.push(Task::Construct { src, value });
+                                tasks.push(Task::Construct {
+                                    src,
+                                    value: Box::new(value),
+                                });
                                 tasks.push(Task::Copy(args));
                             }
                         }
@@ -195,12 +200,15 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                 }
             }
             Task::FinishList { dst, n } => {
-                let items = results.split_off(results.len() - n);
-                heap.list_mut(dst)?.extend(items);
+                // Straight from the result stack: no temporary vector.
+                let start = results.len() - n;
+                heap.list_mut(dst)?.extend_from_slice(&results[start..]);
+                results.truncate(start);
                 results.push(dst);
             }
             Task::FinishDict { src, dst, n } => {
-                let flat = results.split_off(results.len() - 2 * n);
+                let start = results.len() - 2 * n;
+                let flat = &results[start..];
                 let keys_kept = heap
                     .as_dict(src)?
                     .keys()
@@ -208,13 +216,13 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                 if keys_kept {
                     // Keys are atomic in practice, so they come back as
                     // themselves: reuse their stored hashes and order.
-                    let values: Vec<Obj> = flat.chunks_exact(2).map(|pair| pair[1]).collect();
-                    heap.dict_fill_like(dst, src, &values)?;
+                    heap.dict_fill_like_pairs(dst, src, flat)?;
                 } else {
                     for pair in flat.chunks_exact(2) {
                         heap.dict_set(dst, pair[0], pair[1])?;
                     }
                 }
+                results.truncate(start);
                 results.push(dst);
             }
             Task::FinishTuple { src, n } => {

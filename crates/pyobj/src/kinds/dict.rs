@@ -300,6 +300,32 @@ impl Heap {
         Ok(())
     }
 
+    /// [`Heap::dict_fill_like`] with the values taken from a flat
+    /// `[key, value, key, value, ...]` slice (the keys are not looked at).
+    ///
+    /// # Errors
+    /// As for [`Heap::dict_fill_like`].
+    pub fn dict_fill_like_pairs(&mut self, dst: Obj, src: Obj, pairs: &[Obj]) -> Result<()> {
+        let mut payload = self.as_dict(src)?.clone();
+        if payload.len() * 2 != pairs.len() {
+            return Err(Error::value_error(format!(
+                "dict has {} keys but {} key/value items were given",
+                payload.len(),
+                pairs.len()
+            )));
+        }
+        for (entry, pair) in payload
+            .entries
+            .iter_mut()
+            .flatten()
+            .zip(pairs.chunks_exact(2))
+        {
+            entry.value = pair[1];
+        }
+        *self.dict_payload_mut(dst)? = payload;
+        Ok(())
+    }
+
     /// `len(dict)`.
     pub fn dict_len(&self, dict: Obj) -> Result<usize> {
         Ok(self.as_dict(dict)?.len())
