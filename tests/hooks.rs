@@ -217,3 +217,117 @@ fn hooks_and_defaults_pickle_like_cpython() {
     assert_eq!(compared, 9 * 6);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+const EXTENSIONS: &str = r#"
+import copyreg, json, pickle, sys, types
+m = types.ModuleType("extmod"); sys.modules["extmod"] = m
+exec("class A: pass\nclass B: pass\nclass C: pass", m.__dict__)
+for cls, code in ((m.A, 0xf0), (m.B, 0x1234), (m.C, 0x123456)):
+    copyreg.add_extension("extmod", cls.__name__, code)
+out = {"dumps": [pickle.dumps([m.A, m.B, m.C], p).hex() for p in range(6)]}
+errors = []
+for args in [("extmod", "A", 0xf1), ("extmod", "Z", 0xf0), ("extmod", "Z", 0), ("extmod", "Z", 0x80000000)]:
+    try:
+        copyreg.add_extension(*args)
+        errors.append(None)
+    except ValueError as e:
+        errors.append(str(e))
+try:
+    copyreg.remove_extension("extmod", "A", 0x99)
+    errors.append(None)
+except ValueError as e:
+    errors.append(str(e))
+out["errors"] = errors
+print(json.dumps(out))
+"#;
+
+#[test]
+fn extension_codes_match_copyreg() {
+    let out = &oracle::python_json_lines(EXTENSIONS, &[])[0];
+    let mut heap = Heap::new();
+    let mut registry = Registry::new(&mut heap);
+    let mut classes = Vec::new();
+    for (name, code) in [("A", 0xf0), ("B", 0x1234), ("C", 0x123456)] {
+        let class = heap.new_class(ClassSpec::new("extmod", name)).unwrap();
+        registry.register_class(&mut heap, class).unwrap();
+        registry.add_extension("extmod", name, code).unwrap();
+        classes.push(class);
+    }
+    let list = heap.new_list(classes.clone());
+    for (protocol, want) in out["dumps"].as_array().unwrap().iter().enumerate() {
+        let bytes = dumps(
+            &mut heap,
+            &registry,
+            list,
+            &DumpOptions::new().protocol(protocol as i32).unwrap(),
+        )
+        .unwrap();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, want.as_str().unwrap(), "protocol {protocol}");
+        let back = pickle::loads(
+            &mut heap,
+            &mut registry,
+            &bytes,
+            &pickle::LoadOptions::new(),
+        )
+        .unwrap();
+        assert_eq!(heap.as_list(back).unwrap(), &classes[..]);
+    }
+    let errors = out["errors"].as_array().unwrap();
+    let ours = [
+        registry.add_extension("extmod", "A", 0xf1),
+        registry.add_extension("extmod", "Z", 0xf0),
+        registry.add_extension("extmod", "Z", 0),
+        registry.add_extension("extmod", "Z", 0x8000_0000),
+        registry.remove_extension("extmod", "A", 0x99),
+    ];
+    for (want, got) in errors.iter().zip(ours) {
+        assert_eq!(
+            got.err().map(|e| e.message().to_string()).as_deref(),
+            want.as_str()
+        );
+    }
+}
+
+#[test]
+fn copy_hooks_and_atomic_identity() {
+    let mut heap = Heap::new();
+    let registry = Registry::new(&mut heap);
+    let marker = heap.new_str("made by __deepcopy__");
+    let marker_root = heap.root(marker);
+    let hooked = heap
+        .new_class(
+            ClassSpec::new("hk", "Hooked")
+                .hook(
+                    Hook::Copy,
+                    native_fn(|heap, _, _| Ok(heap.new_str("made by __copy__"))),
+                )
+                .hook(Hook::DeepCopy, native_fn(move |_, _, _| Ok(marker))),
+        )
+        .unwrap();
+    let h = heap.new_instance(hooked).unwrap();
+    let shallow = reduce::copy::copy(&mut heap, &registry, h).unwrap();
+    assert_eq!(heap.as_str(shallow).unwrap(), "made by __copy__");
+    assert_eq!(
+        reduce::copy::deepcopy(&mut heap, &registry, h).unwrap(),
+        marker_root.get()
+    );
+    // Atomic values and tuples of them come back as themselves, as in CPython.
+    let s = heap.new_str("text");
+    let big = heap.new_bigint(num_bigint_from(1u128 << 100));
+    let t = heap.new_tuple(vec![s, big]);
+    for obj in [s, big, t] {
+        assert_eq!(
+            reduce::copy::deepcopy(&mut heap, &registry, obj).unwrap(),
+            obj
+        );
+    }
+    let l = heap.new_list(vec![t]);
+    let copied = reduce::copy::deepcopy(&mut heap, &registry, l).unwrap();
+    assert_ne!(copied, l);
+    assert_eq!(heap.as_list(copied).unwrap()[0], t);
+}
+
+fn num_bigint_from(v: u128) -> num_bigint::BigInt {
+    num_bigint::BigInt::from(v)
+}
