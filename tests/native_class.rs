@@ -127,10 +127,7 @@ fn rust_structs_round_trip_through_cpython_classes() {
         let data = dumps(&mut heap, &registry, pair, &options).unwrap();
         let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
         let back = oracle::python(PYTHON, &[&hex, &protocol.to_string()]);
-        let back: Vec<u8> = (0..back.trim().len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&back.trim()[i..i + 2], 16).unwrap())
-            .collect();
+        let back: Vec<u8> = oracle::unhex(&back);
         let loaded = loads(&mut heap, &mut registry, &back, &LoadOptions::new()).unwrap();
         let items = heap.as_tuple(loaded).unwrap().to_vec();
         assert_eq!(

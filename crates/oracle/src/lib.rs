@@ -263,8 +263,8 @@ impl<'v> Builder<'v> {
                 let s = Str::from_code_points(points).unwrap_or_else(|e| panic!("{e}: {node}"));
                 heap.new_str_from(s)
             }
-            "bytes" => heap.new_bytes(&hex(node)),
-            "bytearray" => heap.new_bytearray(&hex(node)),
+            "bytes" => heap.new_bytes(&hex_field(node)),
+            "bytearray" => heap.new_bytearray(&hex_field(node)),
             "ref" => {
                 let id = node["id"].as_u64().unwrap_or_else(|| bad(node));
                 *self
@@ -344,7 +344,7 @@ impl<'v> Builder<'v> {
     }
 }
 
-fn hex(node: &Value) -> Vec<u8> {
+fn hex_field(node: &Value) -> Vec<u8> {
     let text = node["v"].as_str().unwrap_or_else(|| bad(node));
     let digit = |c: u8| match c {
         b'0'..=b'9' => c - b'0',
@@ -363,4 +363,71 @@ fn hex(node: &Value) -> Vec<u8> {
 
 fn bad(node: &Value) -> ! {
     panic!("malformed encoding: {node}")
+}
+
+/// Bytes from the hex text the Python scripts print.
+///
+/// # Panics
+/// On text that is not hex.
+pub fn unhex(text: &str) -> Vec<u8> {
+    let text = text.trim();
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex from python3"))
+        .collect()
+}
+
+/// Hex text of `bytes`, to hand to a Python script.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Walks two graphs in parallel and checks that their containers (tuple,
+/// list, dict, set, frozenset) correspond one to one — same kinds, same
+/// lengths, same sharing and cycles. Returns how many mutable containers
+/// (list, dict, set) the two graphs have in common, which is zero for a
+/// deep copy or a graph loaded from a pickle.
+pub fn same_shape(heap: &Heap, a: Obj, b: Obj) -> Result<usize, String> {
+    use pyobj::Object;
+    let mut forward: HashMap<Obj, Obj> = HashMap::new();
+    let mut backward: HashMap<Obj, Obj> = HashMap::new();
+    let mut stack = vec![(a, b)];
+    let mut shared = 0;
+    while let Some((x, y)) = stack.pop() {
+        let (ox, oy) = match (heap.get(x), heap.get(y)) {
+            (Ok(ox), Ok(oy)) => (ox, oy),
+            _ => return Err("stale handle".into()),
+        };
+        if ox.kind() != oy.kind() {
+            return Err(format!("kinds differ: {:?} vs {:?}", ox.kind(), oy.kind()));
+        }
+        let children = |o: &Object| -> Option<Vec<Obj>> {
+            Some(match o {
+                Object::Tuple(items) => items.to_vec(),
+                Object::List(items) => items.to_vec(),
+                Object::Dict(d) => d.iter().flat_map(|(k, v)| [k, v]).collect(),
+                Object::Set(s) | Object::FrozenSet(s) => s.iter().collect(),
+                _ => return None,
+            })
+        };
+        let (Some(cx), Some(cy)) = (children(ox), children(oy)) else {
+            continue;
+        };
+        match (forward.get(&x), backward.get(&y)) {
+            (Some(&fy), Some(&bx)) if fy == y && bx == x => continue,
+            (None, None) => {
+                forward.insert(x, y);
+                backward.insert(y, x);
+            }
+            _ => return Err(format!("sharing differs at a {:?}", ox.kind())),
+        }
+        if x == y && matches!(ox, Object::List(_) | Object::Dict(_) | Object::Set(_)) {
+            shared += 1;
+        }
+        if cx.len() != cy.len() {
+            return Err("lengths differ".into());
+        }
+        stack.extend(cx.into_iter().zip(cy));
+    }
+    Ok(shared)
 }

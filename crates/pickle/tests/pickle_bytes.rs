@@ -2,24 +2,13 @@
 //! at the same protocol, gives CPython's bytes exactly; CPython loads our
 //! output back to an equal value; CPython's documented byte sequences.
 
-use oracle::{python, python_json_lines};
+use oracle::{hex, python, python_json_lines, unhex};
 use pickle::{dumps, loads, DumpOptions, LoadOptions, Pickler};
 use pyobj::{ClassSpec, HashSeed, Heap, HeapConfig};
 use reduce::Registry;
 
 fn heap() -> Heap {
     Heap::with_config(HeapConfig::new().hash_seed(HashSeed::Fixed(0)))
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The first differing offset and the bytes around it, for failure messages.

@@ -77,10 +77,7 @@ fn unknown_classes_load_as_stand_ins_and_redump_identically() {
     let mut failures = Vec::new();
     for record in python_json_lines(OBJECTS, &[]) {
         let text = record["data"].as_str().unwrap();
-        let data: Vec<u8> = (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect();
+        let data: Vec<u8> = oracle::unhex(text);
         let protocol = record["proto"].as_i64().unwrap() as i32;
         let mut heap = Heap::new();
         let mut registry = Registry::new(&mut heap);
@@ -114,10 +111,7 @@ fn a_malicious_reduce_is_recorded_not_run() {
         "import os, pickle\nclass Evil:\n    def __reduce__(self): return (os.system, ('echo pwned',))\nprint(pickle.dumps(Evil(), 4).hex())",
         &[],
     );
-    let data: Vec<u8> = (0..out.trim().len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&out.trim()[i..i + 2], 16).unwrap())
-        .collect();
+    let data: Vec<u8> = oracle::unhex(&out);
     let data = &data[..];
     let mut heap = Heap::new();
     let mut registry = Registry::new(&mut heap);
@@ -152,10 +146,7 @@ for proto in (0, 2, 4):
         &[],
     );
     for (proto, line) in out.lines().enumerate() {
-        let data: Vec<u8> = (0..line.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&line[i..i + 2], 16).unwrap())
-            .collect();
+        let data: Vec<u8> = oracle::unhex(line);
         let found = pickle::sniff(&data, &LoadOptions::new()).unwrap();
         let names: Vec<String> = found
             .globals

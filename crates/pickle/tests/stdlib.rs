@@ -39,10 +39,7 @@ fn stdlib_objects_load_strictly_and_redump_identically() {
     let mut count = 0;
     for record in python_json_lines(VALUES, &[]) {
         let text = record["data"].as_str().unwrap();
-        let data: Vec<u8> = (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect();
+        let data: Vec<u8> = oracle::unhex(text);
         let protocol = record["proto"].as_i64().unwrap() as i32;
         let mut heap = Heap::new();
         let mut registry = Registry::new(&mut heap);
@@ -71,10 +68,7 @@ fn typed_access_to_loaded_values() {
         "import pickle, datetime, decimal\nprint(pickle.dumps([datetime.date(2024, 2, 29), decimal.Decimal('19.99')], 4).hex())",
         &[],
     );
-    let data: Vec<u8> = (0..out.trim().len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&out.trim()[i..i + 2], 16).unwrap())
-        .collect();
+    let data: Vec<u8> = oracle::unhex(&out);
     let mut heap = Heap::new();
     let mut registry = Registry::new(&mut heap);
     let list = loads(&mut heap, &mut registry, &data, &LoadOptions::new()).unwrap();
@@ -99,10 +93,7 @@ for p in range(6):
         &[],
     );
     for (protocol, line) in out.lines().enumerate() {
-        let data: Vec<u8> = (0..line.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&line[i..i + 2], 16).unwrap())
-            .collect();
+        let data: Vec<u8> = oracle::unhex(line);
         let mut heap = Heap::new();
         let mut registry = Registry::new(&mut heap);
         let one = heap.new_int(1);

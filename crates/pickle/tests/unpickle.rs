@@ -3,62 +3,13 @@
 //! data loads as its test suite expects; malformed input fails with CPython's
 //! messages and never panics.
 
-use std::collections::HashMap;
-
-use oracle::{build, python, python_json_lines};
+use oracle::{build, hex, python, python_json_lines, same_shape, unhex};
 use pickle::{loads, ErrorKind, LoadOptions, Unpickler};
-use pyobj::{ClassSpec, HashSeed, Heap, HeapConfig, Kind, Obj, Object};
+use pyobj::{ClassSpec, HashSeed, Heap, HeapConfig, Kind};
 use reduce::Registry;
 
 fn heap() -> Heap {
     Heap::with_config(HeapConfig::new().hash_seed(HashSeed::Fixed(0)))
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-/// Whether two graphs have the same container identity structure: walking
-/// both in parallel, each container of one corresponds to exactly one of the
-/// other, so sharing and cycles match.
-fn same_shape(heap: &Heap, a: Obj, b: Obj) -> Result<(), String> {
-    let mut forward: HashMap<Obj, Obj> = HashMap::new();
-    let mut backward: HashMap<Obj, Obj> = HashMap::new();
-    let mut stack = vec![(a, b)];
-    while let Some((x, y)) = stack.pop() {
-        let (ox, oy) = (heap.get(x).unwrap(), heap.get(y).unwrap());
-        if ox.kind() != oy.kind() {
-            return Err(format!("kinds differ: {:?} vs {:?}", ox.kind(), oy.kind()));
-        }
-        let children = |o: &Object| -> Option<Vec<Obj>> {
-            Some(match o {
-                Object::Tuple(items) => items.to_vec(),
-                Object::List(items) => items.to_vec(),
-                Object::Dict(d) => d.iter().flat_map(|(k, v)| [k, v]).collect(),
-                Object::Set(s) | Object::FrozenSet(s) => s.iter().collect(),
-                _ => return None,
-            })
-        };
-        let (Some(cx), Some(cy)) = (children(ox), children(oy)) else {
-            continue;
-        };
-        match (forward.get(&x), backward.get(&y)) {
-            (Some(&fy), Some(&bx)) if fy == y && bx == x => continue,
-            (None, None) => {
-                forward.insert(x, y);
-                backward.insert(y, x);
-            }
-            _ => return Err(format!("sharing differs at a {:?}", ox.kind())),
-        }
-        if cx.len() != cy.len() {
-            return Err("lengths differ".into());
-        }
-        stack.extend(cx.into_iter().zip(cy));
-    }
-    Ok(())
 }
 
 const GRAPHS: &str = r#"
@@ -267,10 +218,6 @@ fn malformed_input_gives_cpythons_messages() {
             err
         );
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]

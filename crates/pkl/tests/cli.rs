@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use oracle::unhex;
 
 fn pkl() -> Command {
     Command::cargo_bin("pkl").expect("the pkl binary is built for its tests")
@@ -16,13 +17,6 @@ fn temp(name: &str, data: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, data).unwrap();
     path
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 const SAMPLES: &str = r#"

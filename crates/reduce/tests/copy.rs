@@ -1,53 +1,13 @@
 //! copy and deepcopy against CPython's `copy` module on random graphs, on
 //! instances through the reduce protocol, and on deep nesting.
 
-use std::collections::HashMap;
-
 use oracle::{build, python_json_lines};
-use pyobj::{ClassSpec, HashSeed, Heap, HeapConfig, Obj, Object};
+use pyobj::{ClassSpec, HashSeed, Heap, HeapConfig, Object};
 use reduce::copy::{copy, deepcopy};
 use reduce::Registry;
 
 fn heap() -> Heap {
     Heap::with_config(HeapConfig::new().hash_seed(HashSeed::Fixed(0)))
-}
-
-/// Containers of the copy, mapped one-to-one onto the original's; returns
-/// the number of mutable containers the two share (must be zero for a deep copy).
-fn shape_and_shared(heap: &Heap, original: Obj, copied: Obj) -> Result<usize, String> {
-    let mut forward: HashMap<Obj, Obj> = HashMap::new();
-    let mut stack = vec![(original, copied)];
-    let mut shared = 0;
-    while let Some((a, b)) = stack.pop() {
-        let (oa, ob) = (heap.get(a).unwrap(), heap.get(b).unwrap());
-        if oa.kind() != ob.kind() {
-            return Err(format!("{:?} became {:?}", oa.kind(), ob.kind()));
-        }
-        let children = |o: &Object| -> Option<Vec<Obj>> {
-            Some(match o {
-                Object::Tuple(items) => items.to_vec(),
-                Object::List(items) => items.to_vec(),
-                Object::Dict(d) => d.iter().flat_map(|(k, v)| [k, v]).collect(),
-                Object::Set(s) | Object::FrozenSet(s) => s.iter().collect(),
-                _ => return None,
-            })
-        };
-        let (Some(ca), Some(cb)) = (children(oa), children(ob)) else {
-            continue;
-        };
-        match forward.get(&a) {
-            Some(&seen) if seen == b => continue,
-            Some(_) => return Err("sharing differs".into()),
-            None => {
-                forward.insert(a, b);
-            }
-        }
-        if a == b && matches!(oa, Object::List(_) | Object::Dict(_) | Object::Set(_)) {
-            shared += 1;
-        }
-        stack.extend(ca.into_iter().zip(cb));
-    }
-    Ok(shared)
 }
 
 #[test]
@@ -64,8 +24,8 @@ fn deepcopy_of_random_graphs_keeps_values_and_sharing_and_shares_nothing_mutable
             heap.repr(original).map_err(|e| e.kind()),
             "{encoded}"
         );
-        let shared =
-            shape_and_shared(&heap, original, copied).unwrap_or_else(|e| panic!("{e}: {encoded}"));
+        let shared = oracle::same_shape(&heap, original, copied)
+            .unwrap_or_else(|e| panic!("{e}: {encoded}"));
         assert_eq!(shared, 0, "{encoded}");
         // A shallow copy holds the very same items.
         let shallow = copy(&mut heap, &registry, original).unwrap();
