@@ -77,8 +77,8 @@ def main():
     ).stdout
     ours = {row["file"]: row for row in map(json.loads, out.splitlines())}
     print(f"CPython {sys.version.split()[0]}, best of {ROUNDS}\n")
-    print("| workload | protocol | CPython loads ms | ours loads ms | loads ratio | CPython dumps ms | ours dumps ms | dumps ratio | identical bytes |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| workload | protocol | CPython loads ms | ours loads ms | loads ratio | CPython dumps ms | ours dumps ms | dumps ratio | identical bytes | serde-pickle loads ms | serde-pickle dumps ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     load_ratios, dump_ratios = [], []
     for path in files:
         name, protocol = os.path.basename(path).rsplit(".", 2)[0:2]
@@ -86,7 +86,9 @@ def main():
         ol, od = ours[path]["loads_ns"] / 1e9, ours[path]["dumps_ns"] / 1e9
         load_ratios.append(tl / ol)
         dump_ratios.append(td / od)
-        print(f"| {name} | {protocol[1:]} | {tl*1e3:.2f} | {ol*1e3:.2f} | {tl/ol:.2f} | {td*1e3:.2f} | {od*1e3:.2f} | {td/od:.2f} | {ours[path]['identical']} |")
+        sl, sd = ours[path]["serde_loads_ns"], ours[path]["serde_dumps_ns"]
+        serde = f"{sl/1e6:.2f} | {sd/1e6:.2f}" if sl is not None else "cannot load | –"
+        print(f"| {name} | {protocol[1:]} | {tl*1e3:.2f} | {ol*1e3:.2f} | {tl/ol:.2f} | {td*1e3:.2f} | {od*1e3:.2f} | {td/od:.2f} | {ours[path]['identical']} | {serde} |")
     geo = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs))
     print(f"\ngeometric mean ratio: loads {geo(load_ratios):.2f}, dumps {geo(dump_ratios):.2f}")
 

@@ -1,6 +1,8 @@
 //! Times `loads` and `dumps` on pickle files given on the command line and
 //! prints one JSON object per file: best-of-N nanoseconds per load and per
-//! dump (at the file's own protocol), and whether the re-dump is identical.
+//! dump (at the file's own protocol), whether the re-dump is identical, and
+//! the same two timings for `serde-pickle` (the existing Rust crate) where it
+//! can represent the data (`null` where it cannot, e.g. cycles).
 //!
 //! `benches/compare_cpython.py` writes the workload files with CPython, runs
 //! this binary on them and CPython's `pickle` on the same bytes, and prints
@@ -40,11 +42,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             best_dump = best_dump.min(start.elapsed().as_secs_f64());
             identical = out == data;
         }
+        let (serde_load, serde_dump) = serde_pickle_times(&data, rounds, protocol);
         println!(
-            "{{\"file\": \"{path}\", \"loads_ns\": {:.0}, \"dumps_ns\": {:.0}, \"identical\": {identical}}}",
+            "{{\"file\": \"{path}\", \"loads_ns\": {:.0}, \"dumps_ns\": {:.0}, \"identical\": {identical}, \"serde_loads_ns\": {serde_load}, \"serde_dumps_ns\": {serde_dump}}}",
             best_load * 1e9,
             best_dump * 1e9
         );
     }
     Ok(())
+}
+
+/// Best-of-`rounds` load and dump times of `serde-pickle`'s value API, as
+/// JSON numbers, or `null` when it cannot load the data.
+fn serde_pickle_times(data: &[u8], rounds: usize, protocol: i32) -> (String, String) {
+    let options = || serde_pickle::DeOptions::new().replace_unresolved_globals();
+    let value = match serde_pickle::value_from_slice(data, options()) {
+        Ok(value) => value,
+        Err(e) => {
+            eprintln!("serde-pickle cannot load this file: {e}");
+            return ("null".into(), "null".into());
+        }
+    };
+    let mut best_load = f64::INFINITY;
+    let mut best_dump = f64::INFINITY;
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let loaded = serde_pickle::value_from_slice(data, options());
+        best_load = best_load.min(start.elapsed().as_secs_f64());
+        drop(loaded);
+        let start = Instant::now();
+        let ser = if protocol >= 3 {
+            serde_pickle::SerOptions::new()
+        } else {
+            serde_pickle::SerOptions::new().proto_v2()
+        };
+        let dumped = serde_pickle::value_to_vec(&value, ser);
+        best_dump = best_dump.min(start.elapsed().as_secs_f64());
+        drop(dumped);
+    }
+    (
+        format!("{:.0}", best_load * 1e9),
+        format!("{:.0}", best_dump * 1e9),
+    )
 }
