@@ -14,12 +14,19 @@
 //! | a persistent id (PERSID/BINPERSID) | `<persistent id 'the id'>` |
 //!
 //! Containers reached again while being shown print CPython's markers
-//! (`[...]`, `{...}`); nesting deeper than 500 levels prints `...`.
+//! (`[...]`, `{...}`); nesting deeper than 500 levels prints `...`; more than
+//! 64 MiB of text for one pickle is an error.
 
 use pyobj::{Heap, Obj, Object};
 use reduce::standin::{Construction, StandIn};
 
 const MAX_DEPTH: usize = 500;
+
+/// The most text `show` writes for one pickle. A pickle that shares one
+/// object many times at many levels (a "reference bomb") prints
+/// exponentially large, as it would in Python; past this it is an error, not
+/// a hang.
+pub const MAX_OUTPUT: usize = 64 << 20;
 
 /// The text `pkl show` prints for `obj`.
 pub fn show(heap: &Heap, obj: Obj) -> Result<String, pyobj::Error> {
@@ -67,6 +74,15 @@ fn write(
     out: &mut String,
     active: &mut Vec<Obj>,
 ) -> Result<(), pyobj::Error> {
+    if out.len() > MAX_OUTPUT {
+        return Err(pyobj::Error::new(
+            pyobj::ErrorKind::Memory,
+            format!(
+                "the text would exceed {} MiB (objects shared many times print once per use); `pkl json` writes each shared object once",
+                MAX_OUTPUT >> 20
+            ),
+        ));
+    }
     if active.len() >= MAX_DEPTH {
         out.push_str("...");
         return Ok(());

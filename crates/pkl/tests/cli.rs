@@ -268,3 +268,66 @@ for proto in (0, 2, 4):
         assert_eq!(std::fs::read(&output).unwrap(), data, "protocol {protocol}");
     }
 }
+
+#[test]
+fn a_reference_bomb_is_refused_not_printed() {
+    // Ten levels of lists each holding the level below 1000 times: a few
+    // kilobytes of pickle, 1000**10 items when printed.
+    let out = oracle::python(
+        "import pickle\nx = ['lol']\nfor _ in range(10):\n    x = [x] * 1000\nprint(pickle.dumps(x, 4).hex())",
+        &[],
+    );
+    let path = temp("bomb.pickle", &unhex(&out));
+    let shown = pkl()
+        .arg("show")
+        .arg(&path)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(shown.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&shown.stderr);
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("MiB"),
+        "{stderr}"
+    );
+    // The JSON form writes the shared lists once each.
+    let json = pkl()
+        .arg("json")
+        .arg(&path)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    assert!(json.stdout.len() < 1_000_000, "{} bytes", json.stdout.len());
+}
+
+#[test]
+fn a_tuple_bomb_as_a_dict_key_hashes_in_linear_time() {
+    // {t60: 1} where t(n+1) = (t(n), t(n)): 60 distinct tuples, 2**60 leaves.
+    // CPython itself never finishes hashing this key; we hash each distinct
+    // tuple once.
+    let mut data = b"\x80\x04}\x94\x8c\x01x\x94\x85\x940".to_vec();
+    for index in 2u32..62 {
+        for _ in 0..2 {
+            data.push(b'j');
+            data.extend(index.to_le_bytes());
+        }
+        data.extend(b"\x86\x940");
+    }
+    data.push(b'j');
+    data.extend(62u32.to_le_bytes());
+    data.extend(b"K\x01s.");
+    let path = temp("tuple-bomb.pickle", &data);
+    let json = pkl()
+        .arg("json")
+        .arg(&path)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    assert!(json.stdout.len() < 100_000);
+}

@@ -14,7 +14,10 @@ pub fn run(data: &[u8], options: &LoadOptions) -> Result<(), String> {
     for (obj, _) in
         input::load_all(&mut heap, &mut registry, data, options).map_err(|e| e.to_string())?
     {
-        println!("{}", render::show(&heap, obj).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            render::show(&heap, obj).map_err(|e| e.message().to_string())?
+        );
     }
     Ok(())
 }

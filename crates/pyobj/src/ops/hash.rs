@@ -312,6 +312,8 @@ enum Step<'h> {
 
 /// A tuple part-way through `tuplehash`.
 struct TupleFrame<'h> {
+    /// The tuple being hashed (the outermost one is not cached).
+    tuple: Option<Obj>,
     items: &'h [Obj],
     next: usize,
     acc: u64,
@@ -347,13 +349,22 @@ impl Heap {
             return Err(Error::recursion("hashing a tuple"));
         }
         let mut stack = vec![TupleFrame {
+            tuple: None,
             items,
             next: 0,
             acc: XXPRIME_5,
         }];
+        // Hashes of nested tuples already done in this call: a tuple shared
+        // many times at many levels (a "reference bomb" from a hostile
+        // pickle) is hashed once, so the walk is linear in the distinct
+        // tuples, not exponential. Tuples are immutable, so this is exact.
+        let mut done: rustc_hash::FxHashMap<Obj, i64> = Default::default();
         while let Some(top) = stack.last_mut() {
             let Some(&item) = top.items.get(top.next) else {
                 let finished = tuple_finish(top.acc, top.items.len());
+                if let Some(tuple) = top.tuple {
+                    done.insert(tuple, finished);
+                }
                 stack.pop();
                 match stack.last_mut() {
                     None => return Ok(finished),
@@ -364,6 +375,11 @@ impl Heap {
                 }
                 continue;
             };
+            if let Some(&h) = done.get(&item) {
+                top.acc = tuple_lane(top.acc, h);
+                top.next += 1;
+                continue;
+            }
             match self.hash_step(item)? {
                 Step::Done(h) => {
                     top.acc = tuple_lane(top.acc, h);
@@ -374,6 +390,7 @@ impl Heap {
                         return Err(Error::recursion("hashing a tuple"));
                     }
                     stack.push(TupleFrame {
+                        tuple: Some(item),
                         items,
                         next: 0,
                         acc: XXPRIME_5,
