@@ -6,7 +6,6 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
-mod buffers;
 mod codecs;
 mod compat;
 pub mod dis;
@@ -15,20 +14,18 @@ mod framing;
 mod limits;
 pub mod opcodes;
 mod options;
-mod persistent;
 mod pickler;
 pub mod read;
 pub mod resolve;
 mod sniff;
 mod unpickler;
-mod write;
 
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
 pub use options::{
     DecodeErrors, DumpOptions, Encoding, LoadOptions, DEFAULT_PROTOCOL, HIGHEST_PROTOCOL,
 };
-pub use pickler::{dump, dumps, PersistentId, Pickler, ReducerOverride};
+pub use pickler::{dump, dumps, BufferCallback, PersistentId, Pickler, ReducerOverride};
 pub use read::{IoRead, Read, SliceRead};
 pub use resolve::{Resolver, StandInResolver, StrictResolver};
 pub use sniff::{sniff, GlobalRef, Sniffed};

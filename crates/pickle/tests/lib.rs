@@ -1,6 +1,7 @@
 //! The pickle integration tests: one binary, one module per area; python3
 //! (CPython 3.11) is the oracle.
 
+mod buffers;
 mod dis;
 mod pickle_bytes;
 mod standins;

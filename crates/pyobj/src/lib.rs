@@ -72,6 +72,7 @@ pub use kinds::dict::Dict;
 pub use kinds::function::Function;
 pub use kinds::instance::Instance;
 pub use kinds::int::Int;
+pub use kinds::picklebuffer::PickleBuffer;
 pub use kinds::set::Set;
 pub use kinds::str::{Str, StrWidth};
 pub use native::NativePayload;

@@ -2,7 +2,7 @@
 
 use crate::kinds::{
     class::Class, complex::Complex, dict::Dict, function::Function, instance::Instance, int::Int,
-    set::Set, str::Str,
+    picklebuffer::PickleBuffer, set::Set, str::Str,
 };
 use thin_vec::ThinVec;
 
@@ -48,6 +48,9 @@ pub enum Object {
     /// A function or other object known by module and qualified name, optionally
     /// callable from Rust.
     Function(Box<Function>),
+    /// `pickle.PickleBuffer`: a view of a `bytes` or `bytearray` that protocol
+    /// 5 can send out of band.
+    PickleBuffer(PickleBuffer),
 }
 
 /// The kind of an object, without its payload: what `type(obj)` is for the built-ins.
@@ -85,11 +88,13 @@ pub enum Kind {
     Instance,
     /// a function or other named global
     Function,
+    /// `pickle.PickleBuffer`
+    PickleBuffer,
 }
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::None,
         Kind::Bool,
         Kind::Int,
@@ -106,6 +111,7 @@ impl Kind {
         Kind::Class,
         Kind::Instance,
         Kind::Function,
+        Kind::PickleBuffer,
     ];
 
     /// Python's name for the type of objects of this kind (`type(x).__name__`),
@@ -128,6 +134,7 @@ impl Kind {
             Kind::Class => "type",
             Kind::Instance => "object",
             Kind::Function => "function",
+            Kind::PickleBuffer => "PickleBuffer",
         }
     }
 }
@@ -152,6 +159,7 @@ impl Object {
             Object::Class(_) => Kind::Class,
             Object::Instance(_) => Kind::Instance,
             Object::Function(_) => Kind::Function,
+            Object::PickleBuffer(_) => Kind::PickleBuffer,
         }
     }
 

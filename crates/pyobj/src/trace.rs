@@ -58,5 +58,6 @@ pub fn for_each_child(object: &Object, mut visit: impl FnMut(Obj)) {
             visit(function.module);
             visit(function.qualname);
         }
+        Object::PickleBuffer(view) => visit(view.target),
     }
 }

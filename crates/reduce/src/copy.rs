@@ -40,8 +40,18 @@ pub fn copy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                 Reduced::Value(value) => crate::reconstruct::reconstruct(heap, registry, &value)?,
             }
         }
+        Object::PickleBuffer(_) => return Err(unpicklable_view()),
         _ => obj,
     })
+}
+
+/// CPython's copy module reaches `PickleBuffer` through
+/// `object.__reduce_ex__`, which refuses it: a view is not a value.
+fn unpicklable_view() -> crate::Error {
+    crate::Error::new(
+        crate::ErrorKind::Object(pyobj::ErrorKind::Type),
+        "cannot pickle 'pickle.PickleBuffer' object",
+    )
 }
 
 /// One step of the deep-copy walk. Results are pushed on a value stack.
@@ -128,6 +138,7 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                     | Object::Bytes(_)
                     | Object::Class(_)
                     | Object::Function(_) => results.push(src),
+                    Object::PickleBuffer(_) => return Err(unpicklable_view()),
                     Object::List(items) => {
                         let items = items.to_vec();
                         let dst = heap.new_list(Vec::with_capacity(items.len()));

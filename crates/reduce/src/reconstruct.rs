@@ -603,6 +603,15 @@ pub(crate) fn construct_builtin(heap: &mut Heap, kind: Kind, args: &[Obj]) -> Re
             },
             _ => return Err(too_many(3)),
         },
+        Kind::PickleBuffer => match args {
+            [target] => heap.new_picklebuffer(*target)?,
+            _ => {
+                return Err(type_error(format!(
+                    "PickleBuffer() takes exactly 1 argument ({} given)",
+                    args.len()
+                )))
+            }
+        },
         Kind::None | Kind::Class | Kind::Instance | Kind::Function => {
             return Err(type_error(format!(
                 "cannot create '{}' instances",

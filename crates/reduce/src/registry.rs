@@ -95,6 +95,8 @@ impl Registry {
         }
         let object = heap.object_class();
         registry.insert(heap, "builtins", "object", object);
+        let picklebuffer = heap.builtin_class(Kind::PickleBuffer);
+        registry.insert(heap, "pickle", "PickleBuffer", picklebuffer);
         for (module, name, obj) in registry.builtins.named() {
             registry.insert(heap, module, name, obj);
         }

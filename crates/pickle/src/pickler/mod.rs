@@ -2,6 +2,7 @@
 //! nesting depth never touches the native stack; `save_<kind>` methods live
 //! in their family's file.
 
+mod buffers;
 mod containers;
 mod numbers;
 mod objects;
@@ -16,6 +17,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::framing::Framer;
 use crate::opcodes::Opcode;
 use crate::{DumpOptions, Error, ErrorKind, Result};
+
+pub use buffers::BufferCallback;
 
 /// A `persistent_id` hook: `Some(pid)` to write the object as a persistent id.
 pub type PersistentId = Box<dyn FnMut(&mut Heap, Obj) -> Result<Option<Obj>>>;
@@ -93,6 +96,7 @@ pub struct Pickler<W> {
     persistent_id: Option<PersistentId>,
     reducer_override: Option<ReducerOverride>,
     dispatch_table: Option<DispatchTable>,
+    buffer_callback: Option<BufferCallback>,
     /// Fast mode: containers being saved, to refuse cycles.
     in_progress: FxHashSet<Obj>,
 }
@@ -117,6 +121,7 @@ impl<W: io::Write> Pickler<W> {
             persistent_id: None,
             reducer_override: None,
             dispatch_table: None,
+            buffer_callback: None,
             in_progress: FxHashSet::default(),
         }
     }
@@ -138,6 +143,51 @@ impl<W: io::Write> Pickler<W> {
     pub fn dispatch_table(mut self, table: DispatchTable) -> Self {
         self.dispatch_table = Some(table);
         self
+    }
+
+    /// Sets the `buffer_callback` that decides, for each `PickleBuffer`,
+    /// whether its bytes go in the pickle or out of band (see
+    /// [`BufferCallback`]).
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use pickle::{DumpOptions, LoadOptions, Pickler, Unpickler};
+    /// use pyobj::Heap;
+    /// use reduce::Registry;
+    /// let mut heap = Heap::new();
+    /// let mut registry = Registry::new(&mut heap);
+    /// let data = heap.new_bytes(&[7; 1000]);
+    /// let view = heap.new_picklebuffer(data)?;
+    /// let list = heap.new_list(vec![view]);
+    /// let kept = Rc::new(RefCell::new(Vec::new()));
+    /// let sink = kept.clone();
+    /// let mut pickler = Pickler::new(Vec::new(), DumpOptions::new().protocol(5)?)
+    ///     .buffer_callback(Box::new(move |_, buffer| {
+    ///         sink.borrow_mut().push(buffer);
+    ///         Ok(false) // out of band
+    ///     }))?;
+    /// pickler.dump(&mut heap, &registry, list)?;
+    /// let bytes = pickler.into_inner();
+    /// assert!(bytes.len() < 20); // the 1000 bytes stayed out
+    /// let loaded = Unpickler::from_slice(&bytes, LoadOptions::new())
+    ///     .buffers(kept.borrow().clone())
+    ///     .load(&mut heap, &mut registry)?;
+    /// assert_eq!(heap.picklebuffer_bytes(heap.as_list(loaded)?[0])?, &[7; 1000][..]);
+    /// # Ok::<(), pickle::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::Value`](crate::ErrorKind) below protocol 5, as CPython's
+    /// "buffer_callback needs protocol >= 5".
+    pub fn buffer_callback(mut self, callback: BufferCallback) -> Result<Self> {
+        if self.options.protocol < 5 {
+            return Err(Error::new(
+                ErrorKind::Object(pyobj::ErrorKind::Value),
+                "buffer_callback needs protocol >= 5",
+            ));
+        }
+        self.buffer_callback = Some(callback);
+        Ok(self)
     }
 
     /// Forgets every memoized object, as CPython's `clear_memo()`.
@@ -276,6 +326,7 @@ impl<W: io::Write> Pickler<W> {
             Object::Set(_) => self.save_set(heap, registry, obj),
             Object::FrozenSet(_) => self.save_frozenset(heap, registry, obj),
             Object::ByteArray(_) => self.save_bytearray(heap, registry, obj),
+            Object::PickleBuffer(_) => self.save_picklebuffer(heap, obj),
             Object::Class(_) | Object::Function(_) => {
                 if let Some(value) = self.override_reduce(heap, obj)? {
                     return self.save_reduce_value(heap, registry, obj, value);

@@ -76,13 +76,10 @@ impl<W: std::io::Write> Pickler<W> {
         registry: &Registry,
         obj: Obj,
     ) -> Result<()> {
-        let data = heap.as_bytes(obj)?.to_vec();
         if self.options.protocol >= 5 {
-            let mut header = vec![Opcode::BYTEARRAY8 as u8];
-            header.extend((data.len() as u64).to_le_bytes());
-            self.framer.write_large(&header, &data)?;
-            return self.memoize(obj);
+            return self.save_bytearray_data(heap, obj);
         }
+        let data = heap.as_bytes(obj)?.to_vec();
         let class = heap.builtin_class(Kind::ByteArray);
         let args = if data.is_empty() {
             heap.new_tuple(Vec::new())
@@ -92,6 +89,16 @@ impl<W: std::io::Write> Pickler<W> {
         };
         let _ = registry;
         self.push_reduce(heap, obj, class, args, tail(obj))
+    }
+
+    /// BYTEARRAY8 with the bytes of a bytearray or a writable PickleBuffer.
+    pub(super) fn save_bytearray_data(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
+        let data = heap.as_bytes(obj)?;
+        let mut header = [0u8; 9];
+        header[0] = Opcode::BYTEARRAY8 as u8;
+        header[1..].copy_from_slice(&(data.len() as u64).to_le_bytes());
+        self.framer.write_large(&header, data)?;
+        self.memoize(obj)
     }
 
     /// Generic save_reduce for built-ins reduced by the pickler itself:

@@ -275,9 +275,7 @@ impl<R: Read> Unpickler<R> {
                     self.load_binunicode(heap, n)?;
                 }
                 Opcode::NEXT_BUFFER => self.load_next_buffer()?,
-                Opcode::READONLY_BUFFER => {
-                    self.top()?;
-                }
+                Opcode::READONLY_BUFFER => self.load_readonly_buffer(heap)?,
                 // Containers.
                 Opcode::EMPTY_TUPLE => self.push_new(heap.new_tuple(Vec::new()))?,
                 Opcode::TUPLE1 => self.load_tuple_n(heap, 1)?,
@@ -535,6 +533,22 @@ impl<R: Read> Unpickler<R> {
         }
         if !self.reader.has_at_least(n) {
             return Err(crate::read::truncated());
+        }
+        Ok(())
+    }
+
+    /// A writable buffer becomes a read-only view of the same memory (Python's
+    /// `memoryview(buf).toreadonly()`); read-only buffers stay as they are.
+    fn load_readonly_buffer(&mut self, heap: &mut Heap) -> Result<()> {
+        let buffer = self.top()?;
+        let view = heap.readonly_view(buffer).map_err(|e| {
+            Error::new(
+                ErrorKind::Object(e.kind()),
+                format!("memoryview: {}", e.message()),
+            )
+        })?;
+        if let Some(top) = self.stack.last_mut() {
+            *top = view;
         }
         Ok(())
     }

@@ -120,6 +120,10 @@ impl Writer<'_> {
             },
             Object::Bytes(b) => json!({ "$bytes": hex(b) }),
             Object::ByteArray(b) => json!({ "$bytearray": hex(b) }),
+            Object::PickleBuffer(view) => {
+                let (target, readonly) = (view.target(), view.readonly());
+                json!({ "$picklebuffer": self.value(target, depth + 1)?, "readonly": readonly })
+            }
             Object::List(items) => self.list(items, depth)?,
             Object::Tuple(items) => json!({ "$tuple": self.list(items, depth)? }),
             Object::Set(s) => json!({ "$set": self.list(&s.iter().collect::<Vec<_>>(), depth)? }),

@@ -20,6 +20,9 @@ impl Heap {
         match self.get(obj)? {
             Object::Bytes(b) => Ok(b),
             Object::ByteArray(b) => Ok(b),
+            // A view's target is always bytes or bytearray, so this recursion
+            // is one level deep.
+            Object::PickleBuffer(view) => self.as_bytes(view.target),
             other => Err(Error::type_error(format!(
                 "a bytes-like object is required, not '{}'",
                 other.type_name()

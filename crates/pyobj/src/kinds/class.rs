@@ -166,7 +166,7 @@ impl BuiltinClasses {
     }
 
     pub(crate) fn create(heap: &mut Heap) -> BuiltinClasses {
-        let object = heap.alloc_builtin_class("object", Kind::Instance, &[]);
+        let object = heap.alloc_builtin_class("builtins", "object", Kind::Instance, &[]);
         let mut by_kind = [object; Kind::ALL.len()];
         for kind in Kind::ALL {
             by_kind[kind as usize] = match kind {
@@ -174,11 +174,16 @@ impl BuiltinClasses {
                 Kind::Instance => object,
                 // bool derives from int, as in Python.
                 Kind::Bool => continue,
-                _ => heap.alloc_builtin_class(kind.type_name(), kind, &[object]),
+                // The one built-in type that lives outside `builtins`.
+                Kind::PickleBuffer => {
+                    heap.alloc_builtin_class("pickle", kind.type_name(), kind, &[object])
+                }
+                _ => heap.alloc_builtin_class("builtins", kind.type_name(), kind, &[object]),
             };
         }
         let int = by_kind[Kind::Int as usize];
-        by_kind[Kind::Bool as usize] = heap.alloc_builtin_class("bool", Kind::Bool, &[int, object]);
+        by_kind[Kind::Bool as usize] =
+            heap.alloc_builtin_class("builtins", "bool", Kind::Bool, &[int, object]);
         BuiltinClasses { object, by_kind }
     }
 
@@ -188,8 +193,14 @@ impl BuiltinClasses {
 }
 
 impl Heap {
-    fn alloc_builtin_class(&mut self, name: &str, layout: Kind, mro_tail: &[Obj]) -> Obj {
-        let module = self.intern("builtins");
+    fn alloc_builtin_class(
+        &mut self,
+        module: &str,
+        name: &str,
+        layout: Kind,
+        mro_tail: &[Obj],
+    ) -> Obj {
+        let module = self.intern(module);
         let qualname = self.intern(name);
         let dict = self.new_dict();
         let class = self.objects.insert(Object::Class(Box::new(Class {

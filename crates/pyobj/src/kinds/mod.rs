@@ -13,6 +13,7 @@ pub mod function;
 pub mod instance;
 pub mod int;
 pub mod list;
+pub mod picklebuffer;
 pub(crate) mod printable;
 pub mod set;
 pub mod str;

@@ -444,9 +444,11 @@ impl Heap {
         Ok(Step::Done(match object {
             // Objects without a value of their own: CPython hashes them by
             // address (`None` too, until 3.12).
-            Object::None | Object::Class(_) | Object::Function(_) | Object::Instance(_) => {
-                identity_hash(obj)
-            }
+            Object::None
+            | Object::Class(_)
+            | Object::Function(_)
+            | Object::Instance(_)
+            | Object::PickleBuffer(_) => identity_hash(obj),
             Object::Bool(b) => *b as i64,
             Object::Int(n) => hash_int(n),
             Object::Float(v) => hash_float(*v, obj),

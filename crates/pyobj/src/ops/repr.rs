@@ -248,6 +248,9 @@ impl<'h> Walk<'h> {
                 // it as a plain instance rather than chase bases.
                 write_instance(heap, obj, inst.class, out)?;
             }
+            Object::PickleBuffer(_) => {
+                let _ = write!(out, "<pickle.PickleBuffer object at {:#x}>", obj.id());
+            }
         }
         Ok(())
     }
