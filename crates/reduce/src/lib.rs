@@ -59,6 +59,7 @@ pub mod copy;
 mod error;
 mod extension;
 pub mod native;
+pub mod partial;
 pub mod reconstruct;
 mod reduce_ex;
 mod registry;

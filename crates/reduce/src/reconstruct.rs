@@ -42,8 +42,20 @@ pub fn call(
         let args = heap.new_tuple(args.to_vec());
         return standin::instantiate(heap, callable, Construction::Call { args });
     }
+    if callable == registry.builtins.getattr {
+        // `getattr(cls, '__new__')` is how protocols 2-3 name `cls.__new__`
+        // (see `partial`); other attributes come from the heap as stored.
+        if let [cls, name] = args {
+            if heap.as_class(*cls).is_ok() && heap.as_str(*name).is_ok_and(|n| n == "__new__") {
+                return crate::partial::class_new(heap, registry, *cls);
+            }
+        }
+    }
     match heap.get(callable)? {
         Object::Class(_) => call_class(heap, callable, args, kwargs),
+        Object::Instance(_) if heap.native::<crate::partial::Partial>(callable)?.is_some() => {
+            crate::partial::call_partial(heap, registry, callable, args, kwargs)
+        }
         Object::Function(f) => match f.native().cloned() {
             Some(native) => Ok(native(heap, args, kwargs)?),
             None => {

@@ -102,6 +102,10 @@ impl Registry {
         }
         // Classes built from ClassSpecs the crate itself writes; an error here
         // would be a bug in this crate, not in any input.
+        match crate::partial::create_class(heap) {
+            Ok(partial) => registry.insert(heap, "functools", "partial", partial),
+            Err(e) => debug_assert!(false, "creating functools.partial failed: {e}"),
+        }
         if let Err(e) = crate::stdlib::register_all(heap, &mut registry) {
             debug_assert!(false, "registering the standard library failed: {e}");
         }

@@ -98,7 +98,9 @@ impl<W: std::io::Write> Pickler<W> {
                     "Can't pickle {repr}: builtins.getattr is not registered"
                 ))
             })?;
-            let last = heap.intern(last);
+            // CPython splits the dotted name afresh each time, so the last
+            // part is a new str that never hits the memo.
+            let last = heap.new_str(last);
             let args = heap.new_tuple(vec![parent, last]);
             self.schedule_global_tail(obj);
             self.tasks.push(Task::FinishReduce(Box::new(ReduceTail {
@@ -169,13 +171,19 @@ impl<W: std::io::Write> Pickler<W> {
     ) -> Result<()> {
         match reduced {
             Reduced::Global(name) => self.save_global(heap, registry, obj, Some(name)),
-            Reduced::Value(value) => self.save_reduce(heap, obj, value),
+            Reduced::Value(value) => self.save_reduce(heap, registry, obj, value),
         }
     }
 
     /// save_reduce: the construction (NEWOBJ_EX, NEWOBJ or REDUCE), then the
     /// memo, list items, dict items and state.
-    fn save_reduce(&mut self, heap: &mut Heap, obj: Obj, value: ReduceValue) -> Result<()> {
+    fn save_reduce(
+        &mut self,
+        heap: &mut Heap,
+        registry: &Registry,
+        obj: Obj,
+        value: ReduceValue,
+    ) -> Result<()> {
         let ReduceValue {
             callable,
             args,
@@ -188,6 +196,14 @@ impl<W: std::io::Write> Pickler<W> {
         let callable_name = match heap.get(callable)? {
             Object::Function(f) => heap.as_str(f.qualname()).unwrap_or("").to_string(),
             Object::Class(c) => heap.as_str(c.qualname()).unwrap_or("").to_string(),
+            // Callable instances: a functools.partial, or a stand-in the
+            // pickle being re-written called.
+            Object::Instance(_)
+                if heap.native::<reduce::partial::Partial>(callable)?.is_some()
+                    || registry.is_stand_in(heap.type_of(callable)?) =>
+            {
+                String::new()
+            }
             _ => {
                 return Err(pickling(
                     "first item of the tuple returned by __reduce__ must be callable",
@@ -216,10 +232,30 @@ impl<W: std::io::Write> Pickler<W> {
                     heap.type_name(class)?
                 )));
             }
+            if heap.as_tuple(positional).is_err() {
+                return Err(pickling(format!(
+                    "second item from NEWOBJ_EX argument tuple must be a tuple, not {}",
+                    heap.type_name(positional)?
+                )));
+            }
+            if heap.as_dict(kwargs).is_err() {
+                return Err(pickling(format!(
+                    "third item from NEWOBJ_EX argument tuple must be a dict, not {}",
+                    heap.type_name(kwargs)?
+                )));
+            }
             if protocol < 4 {
-                return Err(pickling(
-                    "NEWOBJ_EX with keyword arguments needs protocol 4 or higher here (CPython writes a functools.partial, which this pickler does not support yet)",
-                ));
+                // No NEWOBJ_EX opcode: `partial(cls.__new__, cls, *args, **kwargs)()`.
+                let cls_new = reduce::partial::class_new(heap, registry, class)?;
+                let mut newargs = vec![class];
+                newargs.extend_from_slice(heap.as_tuple(positional)?);
+                let partial =
+                    reduce::partial::new_partial(heap, registry, cls_new, &newargs, Some(kwargs))?;
+                let no_args = heap.new_tuple(Vec::new());
+                self.tasks.push(Task::Op(Opcode::REDUCE));
+                self.tasks.push(Task::Save(no_args));
+                self.tasks.push(Task::Save(partial));
+                return Ok(());
             }
             self.tasks.push(Task::Op(Opcode::NEWOBJ_EX));
             self.tasks.push(Task::Save(kwargs));
