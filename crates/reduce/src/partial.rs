@@ -13,7 +13,7 @@
 //! - the `functools.partial` class (registered by [`Registry::new`]), whose
 //!   instances hold a [`Partial`] and reduce and set state exactly as
 //!   CPython's `partial.__reduce__` / `__setstate__` do;
-//! - [`call_partial`]: calling a partial during loading, which calls only
+//! - `call_partial`: calling a partial during loading, which calls only
 //!   what [`reconstruct::call`](crate::reconstruct::call) allows.
 
 use pyobj::{native_fn, ClassSpec, Heap, Hook, NativePayload, Obj, Object};
