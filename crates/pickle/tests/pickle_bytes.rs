@@ -231,3 +231,32 @@ fn deep_nesting_dumps_without_native_recursion_and_fast_mode_refuses_cycles() {
         .join()
         .unwrap();
 }
+
+/// The memo is kept across dumps and indexed by heap slot: an object
+/// collected between two dumps and a new object in its slot must not be
+/// taken for each other (the new one is written out, not fetched with GET).
+#[test]
+fn memo_never_confuses_a_collected_object_with_its_slots_next_tenant() {
+    let mut heap = heap();
+    let registry = Registry::new(&mut heap);
+    let mut pickler = Pickler::new(Vec::new(), DumpOptions::new().protocol(2).unwrap());
+    let keep = heap.new_list(Vec::new());
+    let _root = heap.root(keep);
+    let first = heap.new_list(Vec::new());
+    pickler.dump(&mut heap, &registry, first).unwrap();
+    heap.collect_with(&[keep]);
+    let reused = heap.new_list(Vec::new());
+    assert_eq!(
+        reused.id() & 0xffff_ffff,
+        first.id() & 0xffff_ffff,
+        "same slot"
+    );
+    assert_ne!(reused, first);
+    let before = pickler.get_mut().len();
+    pickler.dump(&mut heap, &registry, reused).unwrap();
+    let second = &pickler.get_mut()[before..];
+    assert_eq!(
+        second, b"\x80\x02]q\x01.",
+        "a new list, memoized under a new index"
+    );
+}

@@ -1,6 +1,8 @@
 //! Tuples (including recursive ones), lists, dicts, sets and frozensets, with
 //! CPython's APPENDS/SETITEMS/ADDITEMS batching and its quirks.
 
+use std::rc::Rc;
+
 use pyobj::{Heap, Kind, Obj};
 use reduce::Registry;
 
@@ -18,8 +20,36 @@ impl<W: std::io::Write> Pickler<W> {
         self.tasks.extend(tasks.into_iter().rev());
     }
 
+    /// Schedules MARK…`op` batches of [`BATCHSIZE`] entries (each `width`
+    /// items: 1 for lists and sets, 2 for a dict's key and value) over
+    /// `items`, saved in place by [`Task::SaveItems`]. With `empty_tail`, a
+    /// size that is a multiple of the batch gets a trailing empty batch, as
+    /// the C pickler writes for dicts and sets (it stops only after a batch
+    /// that was not full). Tasks go straight onto the stack, last batch
+    /// first: most containers are one batch, and building a task list per
+    /// container showed up in profiles of many small dicts.
+    fn schedule_batches(&mut self, items: Rc<[Obj]>, width: usize, op: Opcode, empty_tail: bool) {
+        let step = BATCHSIZE * width;
+        if empty_tail && (items.len() / width).is_multiple_of(BATCHSIZE) {
+            self.tasks.push(Task::Op(op));
+            self.tasks.push(Task::Op(Opcode::MARK));
+        }
+        let batches = items.len().div_ceil(step);
+        for batch in (0..batches).rev() {
+            let pos = batch * step;
+            let end = (pos + step).min(items.len());
+            self.tasks.push(Task::Op(op));
+            self.tasks.push(Task::SaveItems {
+                items: items.clone(),
+                pos,
+                end,
+            });
+            self.tasks.push(Task::Op(Opcode::MARK));
+        }
+    }
+
     pub(super) fn save_tuple(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
-        let items = heap.as_tuple(obj)?.to_vec();
+        let items: Rc<[Obj]> = Rc::from(heap.as_tuple(obj)?);
         let protocol = self.options.protocol;
         if items.is_empty() {
             // Never memoized.
@@ -32,7 +62,7 @@ impl<W: std::io::Write> Pickler<W> {
         }
         self.tasks.push(Task::FinishTuple { tuple: obj, len });
         self.tasks.push(Task::SaveItems {
-            items: items.into(),
+            items,
             pos: 0,
             end: len,
         });
@@ -42,7 +72,7 @@ impl<W: std::io::Write> Pickler<W> {
     pub(super) fn finish_tuple(&mut self, tuple: Obj, len: usize) -> Result<()> {
         let protocol = self.options.protocol;
         let short = protocol >= 2 && len <= 3;
-        if let Some(&index) = self.memo.get(&tuple) {
+        if let Some(index) = self.memo.get(tuple) {
             // The tuple was reached from inside itself and written already:
             // discard this partial copy and refer to the complete one.
             if short {
@@ -65,8 +95,8 @@ impl<W: std::io::Write> Pickler<W> {
     }
 
     pub(super) fn save_list(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
-        let items = heap.as_list(obj)?.to_vec();
         if self.options.protocol == 0 {
+            let items = heap.as_list(obj)?.to_vec();
             self.framer.write(b"(l");
             self.memoize(obj)?;
             let tasks = items
@@ -78,19 +108,26 @@ impl<W: std::io::Write> Pickler<W> {
         }
         self.framer.write_byte(Opcode::EMPTY_LIST as u8);
         self.memoize(obj)?;
-        let tasks = match items.len() {
-            0 => Vec::new(),
-            1 => vec![Task::Save(items[0]), Task::Op(Opcode::APPEND)],
+        let items = heap.as_list(obj)?;
+        match items.len() {
+            0 => {}
+            1 => {
+                let item = items[0];
+                self.tasks.push(Task::Op(Opcode::APPEND));
+                self.tasks.push(Task::Save(item));
+            }
             // The C pickler closes even a final one-item batch with APPENDS.
-            _ => batches(items.into(), 1, BATCHSIZE, Opcode::APPENDS, false),
-        };
-        self.schedule(tasks);
+            _ => {
+                let items: Rc<[Obj]> = Rc::from(&items[..]);
+                self.schedule_batches(items, 1, Opcode::APPENDS, false);
+            }
+        }
         Ok(())
     }
 
     pub(super) fn save_dict(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
-        let pairs: Vec<(Obj, Obj)> = heap.as_dict(obj)?.iter().collect();
         if self.options.protocol == 0 {
+            let pairs: Vec<(Obj, Obj)> = heap.as_dict(obj)?.iter().collect();
             self.framer.write(b"(d");
             self.memoize(obj)?;
             let tasks = pairs
@@ -102,19 +139,22 @@ impl<W: std::io::Write> Pickler<W> {
         }
         self.framer.write_byte(Opcode::EMPTY_DICT as u8);
         self.memoize(obj)?;
-        let tasks = match pairs.len() {
-            0 => Vec::new(),
-            1 => vec![
-                Task::Save(pairs[0].0),
-                Task::Save(pairs[0].1),
-                Task::Op(Opcode::SETITEM),
-            ],
-            _ => {
-                let flat: Vec<Obj> = pairs.iter().flat_map(|(k, v)| [*k, *v]).collect();
-                batches(flat.into(), 2, BATCHSIZE, Opcode::SETITEMS, true)
+        let dict = heap.as_dict(obj)?;
+        match dict.len() {
+            0 => {}
+            1 => {
+                if let Some((key, value)) = dict.iter().next() {
+                    self.tasks.push(Task::Op(Opcode::SETITEM));
+                    self.tasks.push(Task::Save(value));
+                    self.tasks.push(Task::Save(key));
+                }
             }
-        };
-        self.schedule(tasks);
+            n => {
+                let mut flat = Vec::with_capacity(2 * n);
+                flat.extend(dict.iter().flat_map(|(k, v)| [k, v]));
+                self.schedule_batches(flat.into(), 2, Opcode::SETITEMS, true);
+            }
+        }
         Ok(())
     }
 
@@ -131,8 +171,7 @@ impl<W: std::io::Write> Pickler<W> {
         self.framer.write_byte(Opcode::EMPTY_SET as u8);
         self.memoize(obj)?;
         if !items.is_empty() {
-            let tasks = batches(items.into(), 1, BATCHSIZE, Opcode::ADDITEMS, true);
-            self.schedule(tasks);
+            self.schedule_batches(items.into(), 1, Opcode::ADDITEMS, true);
         }
         Ok(())
     }
@@ -155,7 +194,7 @@ impl<W: std::io::Write> Pickler<W> {
     }
 
     pub(super) fn finish_frozenset(&mut self, obj: Obj) -> Result<()> {
-        if let Some(&index) = self.memo.get(&obj) {
+        if let Some(index) = self.memo.get(obj) {
             self.framer.write_byte(Opcode::POP_MARK as u8);
             return self.write_get(index);
         }
@@ -181,7 +220,7 @@ impl<W: std::io::Write> Pickler<W> {
     /// After the construction opcode of save_reduce.
     pub(super) fn finish_reduce(&mut self, tail: ReduceTail) -> Result<()> {
         if let Some(obj) = tail.obj {
-            if let Some(&index) = self.memo.get(&obj) {
+            if let Some(index) = self.memo.get(obj) {
                 self.framer.write_byte(Opcode::POP as u8);
                 return self.write_get(index);
             }
@@ -233,38 +272,6 @@ impl<W: std::io::Write> Pickler<W> {
         self.schedule(tasks);
         Ok(())
     }
-}
-
-/// MARK…`op` batches of `batch` entries (each `width` items: 1 for lists
-/// and sets, 2 for a dict's key and value) over `items`, saved in place by
-/// [`Task::SaveItems`]. With `empty_tail`, a size that is a multiple of the
-/// batch gets a trailing empty batch, as the C pickler writes for dicts and
-/// sets (it stops only after a batch that was not full).
-fn batches(
-    items: std::rc::Rc<[Obj]>,
-    width: usize,
-    batch: usize,
-    op: Opcode,
-    empty_tail: bool,
-) -> Vec<Task> {
-    let mut tasks = Vec::new();
-    let step = batch * width;
-    let mut pos = 0;
-    while pos < items.len() {
-        let end = (pos + step).min(items.len());
-        tasks.push(Task::Op(Opcode::MARK));
-        tasks.push(Task::SaveItems {
-            items: items.clone(),
-            pos,
-            end,
-        });
-        tasks.push(Task::Op(op));
-        pos = end;
-    }
-    if empty_tail && (items.len() / width).is_multiple_of(batch) {
-        tasks.extend([Task::Op(Opcode::MARK), Task::Op(op)]);
-    }
-    tasks
 }
 
 /// The batching of reduce list/dict items: MARK…op per 1000, but a final

@@ -4,6 +4,7 @@
 
 mod buffers;
 mod containers;
+mod memo;
 mod numbers;
 mod objects;
 mod strings;
@@ -12,7 +13,7 @@ use std::io;
 
 use pyobj::{Heap, Obj, Object};
 use reduce::{DispatchTable, Registry};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::framing::Framer;
 use crate::opcodes::Opcode;
@@ -91,7 +92,7 @@ pub(crate) struct ReduceTail {
 pub struct Pickler<W> {
     framer: Framer<W>,
     options: DumpOptions,
-    memo: FxHashMap<Obj, u32>,
+    memo: memo::Memo,
     tasks: Vec<Task>,
     persistent_id: Option<PersistentId>,
     reducer_override: Option<ReducerOverride>,
@@ -116,7 +117,7 @@ impl<W: io::Write> Pickler<W> {
         Pickler {
             framer: Framer::new(sink),
             options,
-            memo: FxHashMap::default(),
+            memo: memo::Memo::default(),
             tasks: Vec::new(),
             persistent_id: None,
             reducer_override: None,
@@ -297,7 +298,7 @@ impl<W: io::Write> Pickler<W> {
             }
             _ => {}
         }
-        if let Some(&index) = self.memo.get(&obj) {
+        if let Some(index) = self.memo.get(obj) {
             self.write_get(index)?;
             return Ok(());
         }
@@ -363,12 +364,12 @@ impl<W: io::Write> Pickler<W> {
                 self.save_long(&pyobj::Int::Small(v))?;
             }
             Object::Float(f) => self.save_float(*f),
-            Object::Str(_) => match self.memo.get(&obj) {
-                Some(&index) => self.write_get(index)?,
+            Object::Str(_) => match self.memo.get(obj) {
+                Some(index) => self.write_get(index)?,
                 None => self.save_str(heap, obj)?,
             },
-            _ => match self.memo.get(&obj) {
-                Some(&index) => self.write_get(index)?,
+            _ => match self.memo.get(obj) {
+                Some(index) => self.write_get(index)?,
                 None => return Ok(false),
             },
         }

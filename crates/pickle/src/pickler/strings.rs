@@ -27,7 +27,7 @@ impl<W: std::io::Write> Pickler<W> {
                 (self.options.protocol >= 4).then_some(Opcode::BINUNICODE8),
                 "a string",
             )?;
-            self.framer.write_large(&header, data)?;
+            self.framer.write_large(header.as_bytes(), data)?;
         }
         self.memoize(obj)
     }
@@ -42,7 +42,7 @@ impl<W: std::io::Write> Pickler<W> {
             (self.options.protocol >= 4).then_some(Opcode::BINBYTES8),
             "a bytes object",
         )?;
-        self.framer.write_large(&header, data)?;
+        self.framer.write_large(header.as_bytes(), data)?;
         self.memoize(obj)
     }
 
@@ -94,10 +94,8 @@ impl<W: std::io::Write> Pickler<W> {
     /// BYTEARRAY8 with the bytes of a bytearray or a writable PickleBuffer.
     pub(super) fn save_bytearray_data(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
         let data = heap.as_bytes(obj)?;
-        let mut header = [0u8; 9];
-        header[0] = Opcode::BYTEARRAY8 as u8;
-        header[1..].copy_from_slice(&(data.len() as u64).to_le_bytes());
-        self.framer.write_large(&header, data)?;
+        let header = Header::new(Opcode::BYTEARRAY8, &(data.len() as u64).to_le_bytes());
+        self.framer.write_large(header.as_bytes(), data)?;
         self.memoize(obj)
     }
 
@@ -120,6 +118,29 @@ impl<W: std::io::Write> Pickler<W> {
     }
 }
 
+/// An opcode and its little-endian length, built on the stack (a header is
+/// written for every str and bytes object).
+struct Header {
+    bytes: [u8; 9],
+    len: usize,
+}
+
+impl Header {
+    fn new(op: Opcode, length: &[u8]) -> Header {
+        let mut bytes = [0u8; 9];
+        bytes[0] = op as u8;
+        bytes[1..=length.len()].copy_from_slice(length);
+        Header {
+            bytes,
+            len: 1 + length.len(),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// The opcode and length for a payload of `n` bytes: the one-byte-length
 /// form if allowed and it fits, else four bytes, else eight if allowed.
 fn sized_header(
@@ -128,28 +149,16 @@ fn sized_header(
     four: Opcode,
     eight: Option<Opcode>,
     what: &str,
-) -> Result<Vec<u8>> {
-    let mut header = Vec::with_capacity(9);
+) -> Result<Header> {
     match (short, eight) {
-        (Some(op), _) if n <= 0xff => header.extend([op as u8, n as u8]),
-        _ if n <= 0xffff_ffff => {
-            header.push(four as u8);
-            header.extend((n as u32).to_le_bytes());
-        }
-        (_, Some(op)) => {
-            header.push(op as u8);
-            header.extend((n as u64).to_le_bytes());
-        }
-        (_, None) => {
-            return Err(Error::new(
-                ErrorKind::Object(pyobj::ErrorKind::Overflow),
-                format!(
-                    "serializing {what} larger than 4 GiB requires pickle protocol 4 or higher"
-                ),
-            ))
-        }
+        (Some(op), _) if n <= 0xff => Ok(Header::new(op, &[n as u8])),
+        _ if n <= 0xffff_ffff => Ok(Header::new(four, &(n as u32).to_le_bytes())),
+        (_, Some(op)) => Ok(Header::new(op, &(n as u64).to_le_bytes())),
+        (_, None) => Err(Error::new(
+            ErrorKind::Object(pyobj::ErrorKind::Overflow),
+            format!("serializing {what} larger than 4 GiB requires pickle protocol 4 or higher"),
+        )),
     }
-    Ok(header)
 }
 
 /// A reduce tail with nothing after the construction but the memo.
