@@ -118,7 +118,7 @@ impl<W: std::io::Write> Pickler<W> {
             }
             // The C pickler closes even a final one-item batch with APPENDS.
             _ => {
-                let items: Rc<[Obj]> = Rc::from(&items[..]);
+                let items: Rc<[Obj]> = Rc::from(items);
                 self.schedule_batches(items, 1, Opcode::APPENDS, false);
             }
         }
