@@ -1,6 +1,10 @@
 //! `str`: code points including lone surrogates, stored as UTF-8 with
 //! surrogates encoded in place (what Python's `"surrogatepass"` error handler writes).
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use thin_vec::ThinVec;
+
 use crate::{Error, Heap, Obj, Object, Result};
 
 /// The payload of a `str`.
@@ -12,9 +16,61 @@ use crate::{Error, Heap, Obj, Object, Result};
 /// `s.encode("utf-8", "surrogatepass")` gives. That makes pickling a `str`
 /// (BINUNICODE) a plain copy, and [`Str::as_str`] free for the usual case of a
 /// string without surrogates.
-#[derive(Clone, PartialEq, Eq, Hash)]
+///
+/// Strings of up to [`Str::INLINE`] bytes — most dict keys, attribute names
+/// and short values — live inside the object itself, so making one allocates
+/// nothing; longer ones keep their bytes in one thin allocation. Both forms
+/// fit in 16 bytes; with the cached hash beside them a `Str` is 24 bytes,
+/// and [`Object`](crate::Object) stays 24 (pinned by a test).
+///
+/// Like CPython, a str remembers its `hash()` once computed: dict keys are
+/// mostly a few shared str objects (every record of a pickle names the same
+/// keys), and hashing them again on every insert was the largest cost of
+/// loading lists of small dicts.
 pub struct Str {
-    bytes: Box<[u8]>,
+    repr: Repr,
+    /// `hash()` of this str under its heap's key, or [`NOT_HASHED`]. Atomic
+    /// only so that `&Heap` stays `Sync`; relaxed ordering suffices, as every
+    /// thread computes the same value.
+    hash: AtomicI64,
+}
+
+/// CPython's marker for "hash not computed yet": no str hashes to -1.
+const NOT_HASHED: i64 = -1;
+
+impl Clone for Str {
+    /// The copy forgets the cached hash: it may go to a heap with another key.
+    fn clone(&self) -> Str {
+        Str {
+            repr: self.repr.clone(),
+            hash: AtomicI64::new(NOT_HASHED),
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Repr {
+    /// Invariant: used exactly when the string has at most `INLINE` bytes,
+    /// and the bytes past `len` are zero.
+    Inline {
+        len: u8,
+        buf: [u8; Str::INLINE],
+    },
+    Heap(ThinVec<u8>),
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Str {}
+
+impl std::hash::Hash for Str {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+    }
 }
 
 impl std::fmt::Debug for Str {
@@ -28,17 +84,13 @@ impl std::fmt::Debug for Str {
 
 impl From<&str> for Str {
     fn from(s: &str) -> Str {
-        Str {
-            bytes: s.as_bytes().into(),
-        }
+        Str::from_valid_bytes(s.as_bytes())
     }
 }
 
 impl From<String> for Str {
     fn from(s: String) -> Str {
-        Str {
-            bytes: s.into_bytes().into_boxed_slice(),
-        }
+        Str::from_valid_bytes(s.as_bytes())
     }
 }
 
@@ -61,9 +113,7 @@ impl Str {
         for cp in points {
             push_code_point(&mut bytes, cp)?;
         }
-        Ok(Str {
-            bytes: bytes.into_boxed_slice(),
-        })
+        Ok(Str::from_valid_bytes(&bytes))
     }
 
     /// Decodes UTF-8 that may contain encoded surrogates, as Python's
@@ -71,19 +121,59 @@ impl Str {
     /// (overlong forms, bad continuation bytes, truncation, values above
     /// U+10FFFF) is a value error naming the byte position.
     pub fn from_utf8_surrogatepass(bytes: &[u8]) -> Result<Str> {
-        if let Ok(s) = std::str::from_utf8(bytes) {
-            return Ok(Str::from(s));
+        if std::str::from_utf8(bytes).is_err() {
+            validate_surrogatepass(bytes)?;
         }
-        validate_surrogatepass(bytes)?;
-        Ok(Str {
-            bytes: bytes.into(),
-        })
+        Ok(Str::from_valid_bytes(bytes))
+    }
+
+    /// Strings up to this many bytes are stored inline, without allocating.
+    pub const INLINE: usize = 14;
+
+    /// A string of bytes already known to be surrogatepass UTF-8.
+    fn from_valid_bytes(bytes: &[u8]) -> Str {
+        let repr = if bytes.len() <= Str::INLINE {
+            let mut buf = [0u8; Str::INLINE];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Repr::Inline {
+                len: bytes.len() as u8,
+                buf,
+            }
+        } else {
+            let mut heap = ThinVec::with_capacity(bytes.len());
+            heap.extend_from_slice(bytes);
+            Repr::Heap(heap)
+        };
+        Str {
+            repr,
+            hash: AtomicI64::new(NOT_HASHED),
+        }
+    }
+
+    /// The hash computed earlier by [`Heap::hash`](crate::Heap::hash), if any.
+    #[inline]
+    pub(crate) fn cached_hash(&self) -> Option<i64> {
+        let hash = self.hash.load(Ordering::Relaxed);
+        (hash != NOT_HASHED).then_some(hash)
+    }
+
+    #[inline]
+    pub(crate) fn cache_hash(&self, hash: i64) {
+        self.hash.store(hash, Ordering::Relaxed);
+    }
+
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match &self.repr {
+            Repr::Inline { len, buf } => &buf[..*len as usize],
+            Repr::Heap(bytes) => bytes,
+        }
     }
 
     /// The string as a Rust `&str`, unless it holds a lone surrogate.
     #[inline]
     pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(&self.bytes).ok()
+        std::str::from_utf8(self.bytes()).ok()
     }
 
     /// The string as text, with each lone surrogate replaced by U+FFFD.
@@ -102,29 +192,29 @@ impl Str {
     /// `encode("utf-8", "surrogatepass")` returns.
     #[inline]
     pub fn as_surrogatepass_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes()
     }
 
     /// The code points, in order.
     pub fn code_points(&self) -> CodePoints<'_> {
-        CodePoints { rest: &self.bytes }
+        CodePoints { rest: self.bytes() }
     }
 
     /// `len(s)`: the number of code points.
     pub fn char_len(&self) -> usize {
         // Every code point has exactly one byte that is not a continuation byte.
-        self.bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+        self.bytes().iter().filter(|b| (**b & 0xC0) != 0x80).count()
     }
 
     /// Whether the string is empty.
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.bytes().is_empty()
     }
 
     /// The narrowest of CPython's storage widths that holds every code point.
     pub fn width(&self) -> StrWidth {
         let mut width = StrWidth::Latin1;
-        for &b in self.bytes.iter() {
+        for &b in self.bytes() {
             // Lead bytes 0xC2/0xC3 are U+0080..U+00FF; larger leads widen.
             if b >= 0xF0 {
                 return StrWidth::Ucs4;

@@ -453,7 +453,14 @@ impl Heap {
             Object::Int(n) => hash_int(n),
             Object::Float(v) => hash_float(*v, obj),
             Object::Complex(c) => hash_complex(c.re, c.im, obj),
-            Object::Str(s) => self.hash_str_bytes(s.as_surrogatepass_bytes()),
+            Object::Str(s) => match s.cached_hash() {
+                Some(hash) => hash,
+                None => {
+                    let hash = self.hash_str_bytes(s.as_surrogatepass_bytes());
+                    s.cache_hash(hash);
+                    hash
+                }
+            },
             Object::Bytes(b) => self.hash_bytes(b),
             Object::Tuple(items) => return Ok(Step::Tuple(items)),
             Object::FrozenSet(set) => {
