@@ -35,8 +35,20 @@ def pyperformance_like():
     }
 
 
+class Record:
+    """A plain class with three attributes: instances pickle as NEWOBJ + BUILD."""
+
+    def __init__(self, i):
+        self.id = i
+        self.name = f"rec{i}"
+        self.score = i / 7
+
+
 def workloads():
     w = pyperformance_like()
+    # Instances load through stand-ins on our side (the class is unknown to
+    # the Rust program), which re-pickle to the same bytes.
+    w["instances_100k"] = [Record(i) for i in range(100_000)]
     w["ints_1M"] = list(range(1_000_000))
     w["strs_1M"] = [f"s{i}" for i in range(1_000_000)]
     w["dict_str_int_1M"] = {f"k{i}": i for i in range(1_000_000)}
@@ -61,7 +73,10 @@ def main():
     folder = tempfile.mkdtemp()
     files, theirs = [], {}
     for name, value in workloads().items():
-        for protocol in (2, 4, 5):
+        # Protocol 0 (text opcodes) for the legacy paths, on the two
+        # pyperformance-shaped workloads; 2, 4 and 5 for everything.
+        protocols = (0, 2, 4, 5) if name in ("profile_list", "tuples") else (2, 4, 5)
+        for protocol in protocols:
             if name == "bytes_100MB" and protocol == 2:
                 continue
             data = pickle.dumps(value, protocol)

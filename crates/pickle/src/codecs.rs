@@ -79,6 +79,10 @@ pub(crate) fn escape_decode(body: &[u8]) -> Result<Vec<u8>> {
 /// `raw-unicode-escape`: only `\uXXXX` and `\UXXXXXXXX` are escapes (an odd
 /// run of backslashes before `u`), every other byte is a Latin-1 code point.
 pub(crate) fn raw_unicode_escape_decode(bytes: &[u8]) -> Result<Str> {
+    // Plain ASCII without escapes is the same text in UTF-8.
+    if bytes.is_ascii() && !bytes.contains(&b'\\') {
+        return Ok(Str::from_utf8_surrogatepass(bytes)?);
+    }
     let mut points = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {

@@ -59,6 +59,27 @@ impl<W: io::Write> Framer<W> {
         self.buffer.extend_from_slice(bytes);
     }
 
+    /// Writes an integer in decimal (protocol 0's INT, PUT and GET), without
+    /// an intermediate string.
+    pub(crate) fn write_decimal(&mut self, value: i64) {
+        self.open_frame_if_needed();
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = value.unsigned_abs();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if value < 0 {
+            self.buffer.push(b'-');
+        }
+        self.buffer.extend_from_slice(&digits[at..]);
+    }
+
     #[inline]
     pub(crate) fn write_byte(&mut self, byte: u8) {
         self.open_frame_if_needed();

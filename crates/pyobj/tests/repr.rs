@@ -141,6 +141,8 @@ import json, math, random, struct, values
 rng = random.Random(20240611)
 xs = list(values.SPECIAL_FLOATS)
 xs += [values.random_float(rng) for _ in range(60000)]
+# Halfway cases, where the shortest digits must round half to even.
+xs += [97482315388243.625] + [rng.getrandbits(53) / 8 for _ in range(3000)]
 for e in range(-325, 309):
     x = float('1e%d' % e)
     xs += [x, math.nextafter(x, 0), math.nextafter(x, math.inf)]

@@ -98,6 +98,8 @@ pub struct Pickler<W> {
     reducer_override: Option<ReducerOverride>,
     dispatch_table: Option<DispatchTable>,
     buffer_callback: Option<BufferCallback>,
+    /// Reused for protocol 0's float text, so each float allocates nothing.
+    scratch: String,
     /// Fast mode: containers being saved, to refuse cycles.
     in_progress: FxHashSet<Obj>,
 }
@@ -123,6 +125,7 @@ impl<W: io::Write> Pickler<W> {
             reducer_override: None,
             dispatch_table: None,
             buffer_callback: None,
+            scratch: String::new(),
             in_progress: FxHashSet::default(),
         }
     }
@@ -417,7 +420,7 @@ impl<W: io::Write> Pickler<W> {
         match self.options.protocol {
             0 => {
                 self.framer.write_byte(Opcode::PUT as u8);
-                self.framer.write(index.to_string().as_bytes());
+                self.framer.write_decimal(i64::from(index));
                 self.framer.write_byte(b'\n');
             }
             1..=3 => {
@@ -436,7 +439,7 @@ impl<W: io::Write> Pickler<W> {
     fn write_get(&mut self, index: u32) -> Result<()> {
         if self.options.protocol == 0 {
             self.framer.write_byte(Opcode::GET as u8);
-            self.framer.write(index.to_string().as_bytes());
+            self.framer.write_decimal(i64::from(index));
             self.framer.write_byte(b'\n');
         } else if index < 256 {
             self.framer.write(&[Opcode::BINGET as u8, index as u8]);

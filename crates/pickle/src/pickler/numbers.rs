@@ -30,7 +30,7 @@ impl<W: std::io::Write> Pickler<W> {
         if let Some(v) = value.to_i64().filter(|v| i32::try_from(*v).is_ok()) {
             if protocol == 0 {
                 self.framer.write_byte(Opcode::INT as u8);
-                self.framer.write(v.to_string().as_bytes());
+                self.framer.write_decimal(v);
                 self.framer.write_byte(b'\n');
             } else if (0..=0xff).contains(&v) {
                 self.framer.write(&[Opcode::BININT1 as u8, v as u8]);
@@ -88,8 +88,9 @@ impl<W: std::io::Write> Pickler<W> {
             self.framer.write(&value.to_bits().to_be_bytes());
         } else {
             self.framer.write_byte(Opcode::FLOAT as u8);
-            self.framer
-                .write(pyobj::kinds::float::float_repr(value).as_bytes());
+            self.scratch.clear();
+            pyobj::kinds::float::write_float_repr(&mut self.scratch, value);
+            self.framer.write(self.scratch.as_bytes());
             self.framer.write_byte(b'\n');
         }
     }

@@ -14,9 +14,20 @@ impl<W: std::io::Write> Pickler<W> {
             return Ok(());
         };
         if self.options.protocol == 0 {
-            let escaped = raw_unicode_escape(s.code_points());
             self.framer.write_byte(Opcode::UNICODE as u8);
-            self.framer.write(&escaped);
+            let bytes = s.as_surrogatepass_bytes();
+            // ASCII without the characters raw-unicode-escape escapes is
+            // written as it is.
+            if bytes.is_ascii()
+                && !bytes
+                    .iter()
+                    .any(|b| matches!(b, b'\\' | 0 | b'\n' | b'\r' | 0x1a))
+            {
+                self.framer.write(bytes);
+            } else {
+                let escaped = raw_unicode_escape(s.code_points());
+                self.framer.write(&escaped);
+            }
             self.framer.write_byte(b'\n');
         } else {
             let data = s.as_surrogatepass_bytes();

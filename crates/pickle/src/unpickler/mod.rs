@@ -491,7 +491,12 @@ impl<R: Read> Unpickler<R> {
     }
 
     fn load_put(&mut self) -> Result<()> {
-        let line = self.read_line()?.to_vec();
+        let line = self.read_line()?;
+        if let Some(index) = plain_decimal(line) {
+            self.top()?;
+            return self.put_memo(index);
+        }
+        let line = line.to_vec();
         self.top()?;
         let text = String::from_utf8_lossy(&line);
         let trimmed = text.trim();
@@ -572,6 +577,9 @@ impl<R: Read> Unpickler<R> {
 
 /// A memo index written in decimal (GET/PUT): Python's `int(text)` rules.
 fn parse_decimal_index(line: &[u8]) -> Result<u64> {
+    if let Some(index) = plain_decimal(line) {
+        return Ok(index);
+    }
     let text = std::str::from_utf8(line).unwrap_or("");
     let trimmed = text.trim().trim_start_matches('+');
     trimmed.parse::<u64>().map_err(|_| {
@@ -583,6 +591,23 @@ fn parse_decimal_index(line: &[u8]) -> Result<u64> {
             ),
         )
     })
+}
+
+/// The usual memo index text, 1 to 19 plain decimal digits, read without
+/// the general parser's allocations (protocol 0 writes one per object).
+#[inline]
+pub(super) fn plain_decimal(line: &[u8]) -> Option<u64> {
+    if line.is_empty() || line.len() > 19 {
+        return None;
+    }
+    let mut value = 0u64;
+    for &digit in line {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u64::from(digit - b'0');
+    }
+    Some(value)
 }
 
 /// `repr()` of a str decoded from ASCII-ish bytes, for messages.

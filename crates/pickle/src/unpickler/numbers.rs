@@ -14,7 +14,11 @@ const MAX_STR_DIGITS: usize = 4300;
 impl<R: Read> Unpickler<R> {
     /// INT: C `strtol` semantics (base 0), `I00`/`I01` as the bools.
     pub(super) fn load_int(&mut self, heap: &mut Heap) -> Result<()> {
-        let line = self.read_line()?.to_vec();
+        let line = self.read_line()?;
+        if let Some(value) = small_decimal(line) {
+            return self.push_new(heap.new_int(value));
+        }
+        let line = line.to_vec();
         if line == b"00" {
             return self.push(heap.bool(false));
         }
@@ -33,7 +37,11 @@ impl<R: Read> Unpickler<R> {
 
     /// LONG: an optional trailing `L`, then Python `int(text, 0)`.
     pub(super) fn load_long(&mut self, heap: &mut Heap) -> Result<()> {
-        let mut line = self.read_line()?.to_vec();
+        let line = self.read_line()?;
+        if let Some(value) = small_decimal(line.strip_suffix(b"L").unwrap_or(line)) {
+            return self.push_new(heap.new_int(value));
+        }
+        let mut line = line.to_vec();
         if line.last() == Some(&b'L') {
             line.pop();
         }
@@ -75,7 +83,23 @@ impl<R: Read> Unpickler<R> {
     /// FLOAT: `PyOS_string_to_double` on the line — no surrounding spaces,
     /// no underscores; overflow is an error.
     pub(super) fn load_float(&mut self, heap: &mut Heap) -> Result<()> {
-        let line = self.read_line()?.to_vec();
+        let line = self.read_line()?;
+        // What protocol 0 writes (`repr(x)` of a finite float) parses on the
+        // spot; anything else takes the checked path below.
+        let plain = !line.is_empty()
+            && line
+                .iter()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e'));
+        if plain {
+            if let Some(value) = std::str::from_utf8(line)
+                .ok()
+                .and_then(|t| t.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+            {
+                return self.push_new(heap.new_float(value));
+            }
+        }
+        let line = line.to_vec();
         let text = std::str::from_utf8(&line).unwrap_or("");
         // CPython quotes the raw text, newline included, without escaping.
         let shown = || format!("'{}\n'", String::from_utf8_lossy(&line));
@@ -92,8 +116,7 @@ impl<R: Read> Unpickler<R> {
                 ))
             }
         };
-        let lower = text.to_ascii_lowercase();
-        if value.is_infinite() && !lower.contains("inf") {
+        if value.is_infinite() && !text.to_ascii_lowercase().contains("inf") {
             return Err(Error::new(
                 ErrorKind::Object(pyobj::ErrorKind::Overflow),
                 format!("value too large to convert to float: {}", shown()),
@@ -101,6 +124,27 @@ impl<R: Read> Unpickler<R> {
         }
         self.push_new(heap.new_float(value))
     }
+}
+
+/// The usual INT/LONG text, an optional `-` and up to 18 decimal digits
+/// without a leading zero, read without the general parser's allocations.
+#[inline]
+fn small_decimal(line: &[u8]) -> Option<i64> {
+    let (negative, digits) = match line.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, line),
+    };
+    if digits.is_empty() || digits.len() > 18 || (digits[0] == b'0' && digits.len() > 1) {
+        return None;
+    }
+    let mut value = 0i64;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(digit - b'0');
+    }
+    Some(if negative { -value } else { value })
 }
 
 /// Python's `int(text, 0)` (and what C `strtol` with base 0 accepts):

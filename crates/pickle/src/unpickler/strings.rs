@@ -60,9 +60,10 @@ impl<R: Read> Unpickler<R> {
 
     /// UNICODE: raw-unicode-escape text on one line.
     pub(super) fn load_unicode(&mut self, heap: &mut Heap) -> Result<()> {
-        let line = self.read_line()?.to_vec();
-        let text = raw_unicode_escape_decode(&line)?;
-        self.charge(line.len() as u64)?;
+        let line = self.read_line()?;
+        let consumed = line.len() as u64;
+        let text = raw_unicode_escape_decode(line)?;
+        self.charge(consumed)?;
         self.push_new(heap.new_str_from(text))
     }
 

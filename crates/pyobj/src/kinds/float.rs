@@ -1,5 +1,7 @@
 //! `float`: constructors and Python's shortest round-trip `repr`.
 
+use std::fmt::Write;
+
 use crate::{Error, Heap, Obj, Object, Result};
 
 impl Heap {
@@ -40,6 +42,9 @@ pub fn float_repr(value: f64) -> String {
 }
 
 /// Appends `repr(value)` to `out`; see [`float_repr`].
+///
+/// Allocates nothing but `out`'s growth: protocol 0 pickles and `repr` of
+/// float-heavy data call this once per float.
 pub fn write_float_repr(out: &mut String, value: f64) {
     if value.is_nan() {
         out.push_str("nan");
@@ -50,13 +55,21 @@ pub fn write_float_repr(out: &mut String, value: f64) {
         return;
     }
     let sci = shortest_scientific(value);
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let sci = sci.as_str();
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let (negative, mantissa) = match mantissa.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, mantissa),
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // At most 17 significant digits: the mantissa without its point.
+    let mut digit_buf = [0u8; 24];
+    let mut count = 0;
+    for b in mantissa.bytes().filter(u8::is_ascii_digit) {
+        digit_buf[count] = b;
+        count += 1;
+    }
+    let digits = std::str::from_utf8(&digit_buf[..count]).unwrap_or("0");
     if negative {
         out.push('-');
     }
@@ -74,17 +87,17 @@ pub fn write_float_repr(out: &mut String, value: f64) {
         if magnitude < 10 {
             out.push('0');
         }
-        out.push_str(&magnitude.to_string());
+        let _ = write!(out, "{magnitude}");
     } else if exponent < 0 {
         out.push_str("0.");
         for _ in 0..(-exponent - 1) {
             out.push('0');
         }
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
         let point = exponent as usize + 1;
         if digits.len() <= point {
-            out.push_str(&digits);
+            out.push_str(digits);
             for _ in digits.len()..point {
                 out.push('0');
             }
@@ -94,6 +107,38 @@ pub fn write_float_repr(out: &mut String, value: f64) {
             out.push('.');
             out.push_str(&digits[point..]);
         }
+    }
+}
+
+/// A `fmt::Write` into a fixed stack buffer, for formatting a float without
+/// allocating; the longest `{:e}` of an f64 is 24 bytes.
+struct StackText {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl StackText {
+    fn new() -> StackText {
+        StackText {
+            buf: [0; 40],
+            len: 0,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -107,14 +152,27 @@ pub fn write_float_repr(out: &mut String, value: f64) {
 /// formatting is correctly rounded half to even, so reformatting at the same
 /// digit count gives the nearest string; it is used whenever it round-trips,
 /// which it does on every tie (both neighbours of a tie are equally near).
-fn shortest_scientific(value: f64) -> String {
-    let shortest = format!("{value:e}");
-    let mantissa = shortest
-        .split_once('e')
-        .map_or(shortest.as_str(), |(m, _)| m);
+/// A tie needs two different strings of the shortest length that read back
+/// as the same double, which cannot happen below 16 digits (any two
+/// 15-digit decimals give different doubles: `DBL_DIG` is 15), so shorter
+/// results skip the second formatting.
+fn shortest_scientific(value: f64) -> StackText {
+    let mut shortest = StackText::new();
+    let _ = write!(shortest, "{value:e}");
+    let text = shortest.as_str();
+    let mantissa = text.split_once('e').map_or(text, |(m, _)| m);
     let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
-    let nearest = format!("{:.*e}", digits.saturating_sub(1), value);
-    if nearest != shortest && nearest.parse::<f64>().is_ok_and(|parsed| parsed == value) {
+    if digits < 16 {
+        return shortest;
+    }
+    let mut nearest = StackText::new();
+    let _ = write!(nearest, "{:.*e}", digits.saturating_sub(1), value);
+    if nearest.as_str() != text
+        && nearest
+            .as_str()
+            .parse::<f64>()
+            .is_ok_and(|parsed| parsed == value)
+    {
         nearest
     } else {
         shortest
