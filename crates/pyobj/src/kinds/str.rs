@@ -21,7 +21,7 @@ use crate::{Error, Heap, Obj, Object, Result};
 /// and short values — live inside the object itself, so making one allocates
 /// nothing; longer ones keep their bytes in one thin allocation. Both forms
 /// fit in 16 bytes; with the cached hash beside them a `Str` is 24 bytes,
-/// and [`Object`](crate::Object) stays 24 (pinned by a test).
+/// and [`Object`] stays 24 (pinned by a test).
 ///
 /// Like CPython, a str remembers its `hash()` once computed: dict keys are
 /// mostly a few shared str objects (every record of a pickle names the same
