@@ -36,7 +36,7 @@ pub enum Object {
     /// `list`.
     List(ThinVec<Obj>),
     /// `dict`: insertion-ordered.
-    Dict(Box<Dict>),
+    Dict(Dict),
     /// `set`: mutable, kept in insertion order.
     Set(Box<Set>),
     /// `frozenset`: immutable and hashable, kept in insertion order.

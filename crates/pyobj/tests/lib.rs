@@ -3,6 +3,7 @@
 use oracle as support;
 
 mod class;
+mod dict;
 mod gc;
 mod hash_eq;
 mod repr;

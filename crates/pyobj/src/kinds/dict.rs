@@ -1,6 +1,7 @@
 //! `dict`: insertion-ordered entries plus a `hashbrown` index, with CPython's key semantics.
 
 use hashbrown::HashTable;
+use thin_vec::ThinVec;
 
 use crate::{Error, ErrorKind, Heap, Int, Obj, Object, Result};
 
@@ -20,16 +21,26 @@ const INDEX_THRESHOLD: usize = 8;
 /// The payload of a `dict`.
 ///
 /// Like CPython's compact dict: a dense vector of entries in insertion order
-/// (deleted entries leave a hole until the next compaction), and an index from
-/// hash to entry position. Key comparison needs the heap, so lookups are done
-/// by [`Heap`] methods that hash and compare keys, then touch the table.
+/// and, past eight entries, an index from hash to entry
+/// position. Key comparison needs the heap, so lookups are done by [`Heap`]
+/// methods that hash and compare keys, then touch the table.
+///
+/// The payload is two pointers (16 bytes), so it lives inside the heap slot
+/// with no box of its own: a small dict costs its slot and one allocation
+/// (the entries, length and capacity in a `ThinVec`), like CPython's. Only
+/// indexed dicts can have holes (removed entries awaiting compaction); small
+/// ones close the gap on removal, so their length is the entry count.
 #[derive(Clone, Debug, Default)]
 pub struct Dict {
-    entries: Vec<Option<Entry>>,
-    // Boxed so that small dicts, which have no index, stay small (the
-    // payload of a 3-key dict is 40 bytes instead of 64).
-    index: Option<Box<HashTable<usize>>>,
-    len: usize,
+    entries: ThinVec<Option<Entry>>,
+    index: Option<Box<Index>>,
+}
+
+/// The hash index of a large dict, and how many of its entries are holes.
+#[derive(Clone, Debug)]
+struct Index {
+    table: HashTable<usize>,
+    holes: usize,
 }
 
 impl Dict {
@@ -40,12 +51,12 @@ impl Dict {
 
     /// The number of items.
     pub fn len(&self) -> usize {
-        self.len
+        self.entries.len() - self.index.as_ref().map_or(0, |i| i.holes)
     }
 
     /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The items in insertion order.
@@ -70,18 +81,19 @@ impl Dict {
     fn push(&mut self, entry: Entry) {
         let position = self.entries.len();
         self.entries.push(Some(entry));
-        self.len += 1;
         match &mut self.index {
             // A full index is rebuilt from the entries rather than left to
             // hashbrown's resize, which visits entries in bucket order and so
             // reads their stored hashes at random; reading them in entry order
             // made loading a 1M-key dict measurably faster (docs/performance.md).
-            Some(index) if index.len() == index.capacity() => self.rebuild_index(),
+            Some(index) if index.table.len() == index.table.capacity() => self.rebuild_index(),
             Some(index) => {
                 let entries = &self.entries;
-                index.insert_unique(entry.hash as u64, position, |&i| {
-                    entries[i].map_or(0, |e| e.hash as u64)
-                });
+                index
+                    .table
+                    .insert_unique(entry.hash as u64, position, |&i| {
+                        entries[i].map_or(0, |e| e.hash as u64)
+                    });
             }
             None if self.entries.len() > INDEX_THRESHOLD => self.rebuild_index(),
             None => {}
@@ -89,37 +101,56 @@ impl Dict {
     }
 
     fn remove_at(&mut self, position: usize) -> Option<Entry> {
+        let Some(index) = &mut self.index else {
+            // Small: close the gap (at most INDEX_THRESHOLD entries move).
+            return if position < self.entries.len() {
+                self.entries.remove(position)
+            } else {
+                None
+            };
+        };
         let entry = self.entries[position].take()?;
-        self.len -= 1;
-        if let Some(index) = &mut self.index {
-            if let Ok(found) = index.find_entry(entry.hash as u64, |&i| i == position) {
-                found.remove();
-            }
+        index.holes += 1;
+        if let Ok(found) = index
+            .table
+            .find_entry(entry.hash as u64, |&i| i == position)
+        {
+            found.remove();
         }
         // Compact once holes outnumber live entries, so iteration and memory
         // stay proportional to the live size (CPython resizes similarly).
-        if self.entries.len() > INDEX_THRESHOLD && self.len * 2 < self.entries.len() {
+        if self.len() * 2 < self.entries.len() {
             self.entries.retain(Option::is_some);
+            self.index = None;
             self.rebuild_index();
         }
         Some(entry)
     }
 
+    /// Builds the index from the entries, or drops it (closing any holes)
+    /// when the dict is small.
     fn rebuild_index(&mut self) {
         if self.entries.len() <= INDEX_THRESHOLD {
-            self.index = None;
+            if self.index.take().is_some_and(|i| i.holes > 0) {
+                self.entries.retain(Option::is_some);
+            }
             return;
         }
         let entries = &self.entries;
         let rehash = |&i: &usize| entries[i].map_or(0, |e| e.hash as u64);
         // Room to double before the next rebuild, as a resize would leave.
-        let mut index = HashTable::with_capacity(entries.len() * 2);
+        let mut table = HashTable::with_capacity(entries.len() * 2);
+        let mut holes = 0;
         for (position, entry) in entries.iter().enumerate() {
-            if let Some(e) = entry {
-                index.insert_unique(e.hash as u64, position, rehash);
-            }
+            match entry {
+                Some(e) => table.insert_unique(e.hash as u64, position, rehash),
+                None => {
+                    holes += 1;
+                    continue;
+                }
+            };
         }
-        self.index = Some(Box::new(index));
+        self.index = Some(Box::new(Index { table, holes }));
     }
 
     /// The position of `key`, given its hash: identity first, then Python `==`,
@@ -139,7 +170,7 @@ impl Dict {
     ) -> Result<Option<usize>> {
         match &self.index {
             Some(index) => {
-                for &position in index.iter_hash(hash as u64) {
+                for &position in index.table.iter_hash(hash as u64) {
                     if let Some(entry) = self.entries[position] {
                         if entry.hash == hash && matches(entry.key)? {
                             return Ok(Some(position));
@@ -206,7 +237,7 @@ fn keys_equal(heap: &Heap, stored: Obj, key: Obj) -> Result<bool> {
 impl Heap {
     /// An empty `dict`.
     pub fn new_dict(&mut self) -> Obj {
-        self.objects.insert(Object::Dict(Box::default()))
+        self.objects.insert(Object::Dict(Dict::default()))
     }
 
     /// A `dict` of the given pairs; later duplicates of a key replace the value
