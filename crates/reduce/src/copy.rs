@@ -2,8 +2,7 @@
 //! reduce protocol for everything that is not a built-in, and walking the
 //! graph with an explicit stack so depth never touches the native stack.
 
-use pyobj::{Heap, Hook, Kind, Obj, Object};
-use rustc_hash::FxHashMap;
+use pyobj::{Heap, Hook, Kind, Obj, ObjTable, Object};
 
 use crate::reconstruct::{append_items, call, set_items, set_state};
 use crate::{reduce, ReduceValue, Reduced, Registry, Result};
@@ -118,17 +117,35 @@ enum Task {
 /// # Ok::<(), reduce::Error>(())
 /// ```
 pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
-    let mut memo: FxHashMap<Obj, Obj> = FxHashMap::default();
+    // Identity-keyed by slot: one lookup per container reached, no hashing.
+    let mut memo: ObjTable<Obj> = ObjTable::new();
     let mut tasks = vec![Task::Copy(obj)];
     let mut results: Vec<Obj> = Vec::new();
     while let Some(task) = tasks.pop() {
         match task {
             Task::Copy(src) => {
-                if let Some(&done) = memo.get(&src) {
+                let object = heap.get(src)?;
+                // Atomic objects are never memoized, so they skip the memo.
+                if matches!(
+                    object,
+                    Object::None
+                        | Object::Bool(_)
+                        | Object::Int(_)
+                        | Object::Float(_)
+                        | Object::Complex(_)
+                        | Object::Str(_)
+                        | Object::Bytes(_)
+                        | Object::Class(_)
+                        | Object::Function(_)
+                ) {
+                    results.push(src);
+                    continue;
+                }
+                if let Some(done) = memo.get(src) {
                     results.push(done);
                     continue;
                 }
-                match heap.get(src)? {
+                match object {
                     Object::None
                     | Object::Bool(_)
                     | Object::Int(_)
@@ -139,37 +156,32 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                     | Object::Class(_)
                     | Object::Function(_) => results.push(src),
                     Object::PickleBuffer(_) => return Err(unpicklable_view()),
+                    // Containers push their items straight from the heap
+                    // (no temporary vector per container).
                     Object::List(items) => {
-                        let items = items.to_vec();
-                        let dst = heap.new_list(Vec::with_capacity(items.len()));
+                        let n = items.len();
+                        let dst = heap.new_list(Vec::with_capacity(n));
                         memo.insert(src, dst);
-                        tasks.push(Task::FinishList {
-                            dst,
-                            n: items.len(),
-                        });
-                        tasks.extend(items.into_iter().rev().map(Task::Copy));
+                        tasks.push(Task::FinishList { dst, n });
+                        let items = heap.as_list(src)?;
+                        tasks.extend(items.iter().rev().copied().map(Task::Copy));
                     }
                     Object::Dict(d) => {
-                        let pairs: Vec<(Obj, Obj)> = d.iter().collect();
+                        let n = d.len();
                         let dst = heap.new_dict();
                         memo.insert(src, dst);
-                        tasks.push(Task::FinishDict {
-                            src,
-                            dst,
-                            n: pairs.len(),
-                        });
-                        for (k, v) in pairs.into_iter().rev() {
+                        tasks.push(Task::FinishDict { src, dst, n });
+                        for (k, v) in heap.as_dict(src)?.iter().rev() {
                             tasks.push(Task::Copy(v));
                             tasks.push(Task::Copy(k));
                         }
                     }
                     Object::Tuple(items) => {
-                        let items = items.to_vec();
                         tasks.push(Task::FinishTuple {
                             src,
                             n: items.len(),
                         });
-                        tasks.extend(items.into_iter().rev().map(Task::Copy));
+                        tasks.extend(items.iter().rev().copied().map(Task::Copy));
                     }
                     Object::Set(s) | Object::FrozenSet(s) => {
                         let frozen = heap.kind(src)? == Kind::FrozenSet;
@@ -240,7 +252,7 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                 let items = results.split_off(results.len() - n);
                 // A tuple reached again through its own items was copied
                 // meanwhile: use that copy, as CPython does.
-                if let Some(&done) = memo.get(&src) {
+                if let Some(done) = memo.get(src) {
                     results.push(done);
                     continue;
                 }

@@ -4,14 +4,13 @@
 
 mod buffers;
 mod containers;
-mod memo;
 mod numbers;
 mod objects;
 mod strings;
 
 use std::io;
 
-use pyobj::{Heap, Obj, Object};
+use pyobj::{Heap, Obj, ObjTable, Object};
 use reduce::{DispatchTable, Registry};
 use rustc_hash::FxHashSet;
 
@@ -92,7 +91,8 @@ pub(crate) struct ReduceTail {
 pub struct Pickler<W> {
     framer: Framer<W>,
     options: DumpOptions,
-    memo: memo::Memo,
+    /// Object → memo index (identity-keyed, as CPython's `id()` memo).
+    memo: ObjTable<u32>,
     tasks: Vec<Task>,
     persistent_id: Option<PersistentId>,
     reducer_override: Option<ReducerOverride>,
@@ -119,7 +119,7 @@ impl<W: io::Write> Pickler<W> {
         Pickler {
             framer: Framer::new(sink),
             options,
-            memo: memo::Memo::default(),
+            memo: ObjTable::new(),
             tasks: Vec::new(),
             persistent_id: None,
             reducer_override: None,

@@ -1,0 +1,120 @@
+//! [`ObjTable`]: a map from handles to small `Copy` values, indexed by the
+//! handle's slot instead of hashed — what identity-keyed walks (the
+//! pickler's memo, deepcopy's memo) look up once per object.
+
+use crate::Obj;
+
+/// Entries per page.
+const PAGE: usize = 1024;
+
+#[derive(Clone, Copy)]
+struct Entry<V> {
+    /// The version of the object the value was stored for; 0 is never a
+    /// live object's version (slot map versions of occupied slots are odd).
+    version: u32,
+    value: V,
+}
+
+/// A map from [`Obj`] to `V`, keyed by identity.
+///
+/// A handle is a slot index plus a version, so the table is an array
+/// indexed by slot, in pages of 1,024 entries allocated when first touched,
+/// each entry remembering the version it was written for. A lookup is two
+/// array reads, with no hashing; a slot reused by a newer object has
+/// another version, so it never sees an old entry. Memory follows the slots
+/// used, not the size of the heap (8 KiB per touched page of `u32` values).
+///
+/// ```
+/// use pyobj::{Heap, ObjTable};
+/// let mut heap = Heap::new();
+/// let (a, b) = (heap.new_list(vec![]), heap.new_list(vec![]));
+/// let mut seen: ObjTable<u32> = ObjTable::new();
+/// assert_eq!(seen.insert(a, 7), None);
+/// assert_eq!(seen.get(a), Some(7));
+/// assert_eq!(seen.get(b), None);
+/// assert_eq!(seen.len(), 1);
+/// ```
+pub struct ObjTable<V> {
+    pages: Vec<Option<Box<[Entry<V>]>>>,
+    len: usize,
+}
+
+impl<V> std::fmt::Debug for ObjTable<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjTable").field("len", &self.len).finish()
+    }
+}
+
+impl<V: Copy + Default> Default for ObjTable<V> {
+    fn default() -> Self {
+        ObjTable::new()
+    }
+}
+
+/// A handle's slot index and version, as the slot map packs them.
+#[inline]
+fn split(obj: Obj) -> (usize, u32) {
+    let id = obj.id();
+    ((id & 0xffff_ffff) as usize, (id >> 32) as u32)
+}
+
+impl<V: Copy + Default> ObjTable<V> {
+    /// An empty table; allocates nothing until the first insert.
+    pub fn new() -> Self {
+        ObjTable {
+            pages: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// The value stored for `obj`.
+    #[inline]
+    pub fn get(&self, obj: Obj) -> Option<V> {
+        let (slot, version) = split(obj);
+        let page = self.pages.get(slot / PAGE)?.as_ref()?;
+        let entry = page[slot % PAGE];
+        (entry.version == version).then_some(entry.value)
+    }
+
+    /// Stores `value` for `obj`, returning the value it replaces.
+    pub fn insert(&mut self, obj: Obj, value: V) -> Option<V> {
+        let (slot, version) = split(obj);
+        let page_number = slot / PAGE;
+        if self.pages.len() <= page_number {
+            self.pages.resize_with(page_number + 1, || None);
+        }
+        let page = self.pages[page_number].get_or_insert_with(|| {
+            vec![
+                Entry {
+                    version: 0,
+                    value: V::default()
+                };
+                PAGE
+            ]
+            .into_boxed_slice()
+        });
+        let entry = &mut page[slot % PAGE];
+        let previous = (entry.version == version).then_some(entry.value);
+        if previous.is_none() {
+            self.len += 1;
+        }
+        *entry = Entry { version, value };
+        previous
+    }
+
+    /// How many objects have a value.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no object has a value.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Forgets every value (and frees the pages).
+    pub fn clear(&mut self) {
+        self.pages.clear();
+        self.len = 0;
+    }
+}
