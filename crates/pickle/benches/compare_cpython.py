@@ -106,6 +106,16 @@ def main():
         print(f"| {name} | {protocol[1:]} | {tl*1e3:.2f} | {ol*1e3:.2f} | {tl/ol:.2f} | {td*1e3:.2f} | {od*1e3:.2f} | {td/od:.2f} | {ours[path]['identical']} | {serde} |")
     geo = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs))
     print(f"\ngeometric mean ratio: loads {geo(load_ratios):.2f}, dumps {geo(dump_ratios):.2f}")
+    print("\nlarge payloads against a plain copy of the same size (fresh buffer + memcpy):\n")
+    print("| workload | protocol | memcpy ms | ours loads ms | loads / memcpy | ours dumps ms | dumps / memcpy |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for path in files:
+        if "bytes_100MB" not in path:
+            continue
+        name, protocol = os.path.basename(path).rsplit(".", 2)[0:2]
+        row = ours[path]
+        copy, ol, od = row["memcpy_ns"] / 1e6, row["loads_ns"] / 1e6, row["dumps_ns"] / 1e6
+        print(f"| {name} | {protocol[1:]} | {copy:.2f} | {ol:.2f} | {ol/copy:.2f} | {od:.2f} | {od/copy:.2f} |")
 
 
 if __name__ == "__main__":
