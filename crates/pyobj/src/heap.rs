@@ -33,6 +33,7 @@ pub enum HashSeed {
 /// |---|---|---|
 /// | `recursion_limit` | 1000 | deepest container nesting that `repr`, `==` and `hash` walk (CPython's default recursion limit) |
 /// | `hash_seed` | [`HashSeed::Random`] | the str/bytes hash secret |
+/// | `max_repr_bytes` | 64 MiB | the longest text one `repr` writes |
 #[derive(Clone, Debug)]
 pub struct HeapConfig {
     /// The deepest nesting of containers that `repr`, `==` and `hash` walk
@@ -40,6 +41,12 @@ pub struct HeapConfig {
     pub recursion_limit: usize,
     /// The secret for `hash()` of `str` and `bytes`.
     pub hash_seed: HashSeed,
+    /// The most text one [`Heap::repr`] writes before failing with
+    /// [`ErrorKind::Memory`](crate::ErrorKind::Memory). A value that shares
+    /// one object many times at many levels (a "reference bomb", a few
+    /// hundred bytes of pickle) has an exponentially long repr, in Python as
+    /// here; the limit turns that into an error instead of a hang.
+    pub max_repr_bytes: usize,
 }
 
 impl Default for HeapConfig {
@@ -47,6 +54,7 @@ impl Default for HeapConfig {
         HeapConfig {
             recursion_limit: 1000,
             hash_seed: HashSeed::Random,
+            max_repr_bytes: 64 << 20,
         }
     }
 }
@@ -60,6 +68,12 @@ impl HeapConfig {
     /// Sets the deepest nesting that `repr`, `==` and `hash` walk.
     pub fn recursion_limit(mut self, limit: usize) -> Self {
         self.recursion_limit = limit;
+        self
+    }
+
+    /// Sets the longest text one `repr` may write.
+    pub fn max_repr_bytes(mut self, limit: usize) -> Self {
+        self.max_repr_bytes = limit;
         self
     }
 

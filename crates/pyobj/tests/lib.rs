@@ -2,6 +2,7 @@
 
 use oracle as support;
 
+mod bombs;
 mod class;
 mod dict;
 mod gc;

@@ -19,10 +19,14 @@
 //! Nested containers are walked with an explicit stack, dict and set
 //! membership included, so deep or cyclic values end in a
 //! [`ErrorKind::Recursion`](crate::ErrorKind::Recursion) error at the heap's
-//! recursion limit rather than in a native stack overflow.
+//! recursion limit rather than in a native stack overflow. Within one
+//! comparison, the answer for each pair of containers is remembered, so
+//! values that share objects at many levels compare in time proportional to
+//! the pairs of distinct objects, not to the exponentially many paths.
 
 use num_bigint::BigInt;
 use num_traits::{FromPrimitive, ToPrimitive};
+use rustc_hash::FxHashMap;
 
 use crate::kinds::dict::Entry;
 use crate::kinds::int::Int;
@@ -290,25 +294,42 @@ impl Heap {
             return Err(Error::recursion("comparing objects"));
         }
         let mut stack = vec![first];
+        // The container pair each frame compares, and the answers for pairs
+        // already compared in this call: values that share objects at many
+        // levels (a few hundred bytes of pickle can build one) would
+        // otherwise be compared an exponential number of times. Nothing can
+        // change the objects during one comparison, so an answer stays true.
+        let mut pairs = vec![(a, b)];
+        let mut known: FxHashMap<(Obj, Obj), bool> = FxHashMap::default();
         let mut last = None;
         while let Some(top) = stack.last_mut() {
             match top.resume(last.take()) {
                 Action::Return(equal) => {
                     stack.pop();
+                    if let Some(pair) = pairs.pop() {
+                        known.insert(pair, equal);
+                    }
                     if stack.is_empty() {
                         return Ok(equal);
                     }
                     last = Some(equal);
                 }
-                Action::Compare(x, y) => match self.eq_step(x, y)? {
-                    Step::Done(equal) => last = Some(equal),
-                    Step::Walk(frame) => {
-                        if stack.len() >= limit {
-                            return Err(Error::recursion("comparing objects"));
-                        }
-                        stack.push(frame);
+                Action::Compare(x, y) => {
+                    if let Some(&equal) = known.get(&(x, y)) {
+                        last = Some(equal);
+                        continue;
                     }
-                },
+                    match self.eq_step(x, y)? {
+                        Step::Done(equal) => last = Some(equal),
+                        Step::Walk(frame) => {
+                            if stack.len() >= limit {
+                                return Err(Error::recursion("comparing objects"));
+                            }
+                            stack.push(frame);
+                            pairs.push((x, y));
+                        }
+                    }
+                }
             }
         }
         // The loop returns when it pops the last frame.

@@ -10,6 +10,9 @@
 //! A container met again while its own repr is being written prints CPython's
 //! marker instead of recursing: `[...]`, `{...}`, `(...)`, `set(...)`,
 //! `frozenset(...)` (or the subclass's name, as in `MySet(...)`).
+//!
+//! Output is bounded by [`HeapConfig::max_repr_bytes`](crate::HeapConfig::max_repr_bytes):
+//! shared references can make a small graph print exponentially long.
 
 use std::fmt::Write as _;
 
@@ -61,6 +64,8 @@ struct Walk<'h> {
     stack: Vec<Frame<'h>>,
     /// Containers currently open: CPython's `Py_ReprEnter` set.
     open: hashbrown::HashSet<Obj, rustc_hash::FxBuildHasher>,
+    /// `out.len()` past which the walk stops ([`HeapConfig::max_repr_bytes`](crate::HeapConfig::max_repr_bytes)).
+    limit: usize,
 }
 
 impl Heap {
@@ -95,6 +100,7 @@ impl Heap {
             heap: self,
             stack: Vec::new(),
             open: Default::default(),
+            limit: out.len().saturating_add(self.config.max_repr_bytes),
         };
         walk.enter(obj, 1, out)?;
         walk.run(out)
@@ -131,6 +137,15 @@ impl<'h> Walk<'h> {
                     frame.started = true;
                     out.push_str(separator);
                     self.enter(obj, depth, out)?;
+                    if out.len() > self.limit {
+                        return Err(Error::new(
+                            ErrorKind::Memory,
+                            format!(
+                                "repr() longer than {} bytes (a value that shares objects at many levels grows exponentially when printed)",
+                                self.heap.config.max_repr_bytes
+                            ),
+                        ));
+                    }
                 }
                 Step::Close => {
                     out.push_str(frame.close);
