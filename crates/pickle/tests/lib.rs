@@ -3,6 +3,7 @@
 
 mod buffers;
 mod dis;
+mod hostile;
 mod pickle_bytes;
 mod standins;
 mod stdlib;

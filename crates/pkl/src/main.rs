@@ -11,9 +11,9 @@
 
 mod cmd;
 mod input;
-mod persistent;
 mod progress;
-mod render;
+
+use pkl::{persistent, render};
 
 use std::process::ExitCode;
 

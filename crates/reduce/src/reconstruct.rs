@@ -213,13 +213,20 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
                 ))
             }
         };
-        if !pairs.is_empty() {
-            let Some(dict) = heap.instance_dict(obj).ok().flatten() else {
-                return Err(attribute_error(format!(
-                    "'{}' object has no attribute '__dict__'",
-                    heap.type_name(obj)?
-                )));
-            };
+        // CPython fetches `obj.__dict__` for any dict state, empty or not,
+        // so BUILD with `{}` on an int fails as it does there. Classes and
+        // functions have a `__dict__` in Python, though not one BUILD can
+        // fill here.
+        let dict = heap.instance_dict(obj).ok().flatten();
+        let has_dict_attribute =
+            dict.is_some() || matches!(heap.kind(obj)?, Kind::Class | Kind::Function);
+        if !has_dict_attribute || (dict.is_none() && !pairs.is_empty()) {
+            return Err(attribute_error(format!(
+                "'{}' object has no attribute '__dict__'",
+                heap.type_name(obj)?
+            )));
+        }
+        if let Some(dict) = dict {
             for (key, value) in pairs {
                 // CPython interns str keys of instance dicts.
                 let key = match heap.as_str(key) {

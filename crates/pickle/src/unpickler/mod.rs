@@ -486,7 +486,19 @@ impl<R: Read> Unpickler<R> {
     }
 
     fn load_get(&mut self) -> Result<()> {
-        let index = parse_decimal_index(self.read_line()?)?;
+        let line = self.read_line()?;
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim();
+        // A negative index is a valid int that no memo holds.
+        if let Some(digits) = text.strip_prefix('-') {
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::new(
+                    ErrorKind::Unpickling,
+                    format!("Memo value not found at index {text}"),
+                ));
+            }
+        }
+        let index = parse_decimal_index(line)?;
         self.get_memo(index)
     }
 
@@ -582,6 +594,13 @@ fn parse_decimal_index(line: &[u8]) -> Result<u64> {
     }
     let text = std::str::from_utf8(line).unwrap_or("");
     let trimmed = text.trim().trim_start_matches('+');
+    if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        // A valid int that no memo index can be: CPython's Py_ssize_t overflow.
+        return Err(Error::new(
+            ErrorKind::Object(pyobj::ErrorKind::Overflow),
+            "Python int too large to convert to C ssize_t",
+        ));
+    }
     trimmed.parse::<u64>().map_err(|_| {
         Error::new(
             ErrorKind::Object(pyobj::ErrorKind::Value),
