@@ -3,4 +3,5 @@
 mod hooks;
 mod native_class;
 mod roundtrip;
+mod serde;
 mod threads;

@@ -58,6 +58,8 @@ mod options;
 mod pickler;
 pub mod read;
 pub mod resolve;
+#[cfg(feature = "serde")]
+mod serde;
 mod sniff;
 mod unpickler;
 
@@ -71,3 +73,6 @@ pub use read::{IoRead, Read, SliceRead};
 pub use resolve::{Resolver, StandInResolver, StrictResolver};
 pub use sniff::{sniff, GlobalRef, Sniffed};
 pub use unpickler::{load, loads, PersistentLoad, Unpickler};
+
+#[cfg(feature = "serde")]
+pub use crate::serde::{from_reader, from_slice, from_slice_with, to_vec, to_writer, SerdeError};

@@ -50,6 +50,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod convert;
 mod error;
 mod gc;
 mod handle;
@@ -62,6 +63,7 @@ mod object;
 pub mod ops;
 pub mod trace;
 
+pub use convert::{FromPy, ToPy};
 pub use error::{Error, ErrorKind, Result};
 pub use gc::{CollectStats, Rooted};
 pub use handle::Obj;

@@ -4,6 +4,7 @@ use oracle as support;
 
 mod bombs;
 mod class;
+mod convert;
 mod dict;
 mod gc;
 mod hash_eq;

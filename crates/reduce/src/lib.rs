@@ -63,6 +63,8 @@ pub mod partial;
 pub mod reconstruct;
 mod reduce_ex;
 mod registry;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod standin;
 pub mod state;
 pub mod stdlib;

@@ -184,10 +184,19 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
     let class = heap.type_of(obj)?;
     if registry.is_stand_in(class) {
         standin::record_mut(heap, obj)?.states.push(state);
-        // A dict state is also applied, so the instance can be inspected.
-        if heap.kind(state)? == Kind::Dict {
-            if let Some(dict) = heap.instance_dict(obj)? {
-                let pairs: Vec<(Obj, Obj)> = heap.as_dict(state)?.iter().collect();
+        // A dict state, and both halves of a `(dict, slots)` state, are also
+        // applied to the instance's dict, so the instance can be inspected
+        // (by `pkl show`, or read into a struct); re-pickling uses the record.
+        let parts = match heap.get(state)? {
+            Object::Tuple(items) if items.len() == 2 => vec![items[0], items[1]],
+            _ => vec![state],
+        };
+        if let Some(dict) = heap.instance_dict(obj)? {
+            for part in parts {
+                if heap.kind(part)? != Kind::Dict {
+                    continue;
+                }
+                let pairs: Vec<(Obj, Obj)> = heap.as_dict(part)?.iter().collect();
                 for (k, v) in pairs {
                     heap.dict_set(dict, k, v)?;
                 }
