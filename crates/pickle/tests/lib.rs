@@ -3,6 +3,7 @@
 
 mod buffers;
 mod dis;
+mod fuzz_regressions;
 mod hostile;
 mod pickle_bytes;
 mod standins;

@@ -42,6 +42,25 @@ pub fn call(
         let args = heap.new_tuple(args.to_vec());
         return standin::instantiate(heap, callable, Construction::Call { args });
     }
+    // copyreg.__newobj__/__newobj_ex__ are NEWOBJ/NEWOBJ_EX spelled as
+    // calls (what protocols below 2 write): they go through `new_object`
+    // so a stand-in class records the construction the same way either
+    // spelling made it, and re-pickles to the same bytes every time.
+    if callable == registry.builtins.newobj {
+        if let Some((&class, rest)) = args.split_first() {
+            if registry.is_stand_in(class) {
+                return new_object(heap, registry, class, rest, None);
+            }
+        }
+    }
+    if callable == registry.builtins.newobj_ex {
+        if let [class, positional, kwargs] = args {
+            if registry.is_stand_in(*class) {
+                let positional = heap.as_tuple(*positional)?.to_vec();
+                return new_object(heap, registry, *class, &positional, Some(*kwargs));
+            }
+        }
+    }
     if callable == registry.builtins.getattr {
         // `getattr(cls, '__new__')` is how protocols 2-3 name `cls.__new__`
         // (see `partial`); other attributes come from the heap as stored.
