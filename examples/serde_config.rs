@@ -29,7 +29,10 @@ fn main() -> Result<(), pickle::SerdeError> {
     let mut settings: Settings = pickle::from_slice(FROM_PYTHON)?;
     println!("loaded: {settings:?}");
 
-    settings.servers.push(Server { host: "c".into(), port: 6381 });
+    settings.servers.push(Server {
+        host: "c".into(),
+        port: 6381,
+    });
     settings.tags = Some(vec!["prod".into()]);
     let bytes = pickle::to_vec(&settings, 4)?;
     println!("wrote {} bytes that python3 loads as a dict", bytes.len());
