@@ -34,6 +34,12 @@ impl Memo {
     #[inline]
     pub(super) fn insert(&mut self, index: u64, obj: Obj) {
         let i = index as usize;
+        // MEMOIZE and sequential PUTs: the next index, one push.
+        if i == self.dense.len() && (i as u64) == index {
+            self.dense.push(Some(obj));
+            self.filled += 1;
+            return;
+        }
         if i < self.dense.len() {
             if self.dense[i].replace(obj).is_none() {
                 self.filled += 1;

@@ -121,7 +121,9 @@ impl Str {
     /// (overlong forms, bad continuation bytes, truncation, values above
     /// U+10FFFF) is a value error naming the byte position.
     pub fn from_utf8_surrogatepass(bytes: &[u8]) -> Result<Str> {
-        if std::str::from_utf8(bytes).is_err() {
+        // ASCII (most strs in pickles) is checked word by word; the general
+        // UTF-8 validator's setup cost dominated for short strings.
+        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
             validate_surrogatepass(bytes)?;
         }
         Ok(Str::from_valid_bytes(bytes))
