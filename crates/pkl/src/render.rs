@@ -11,6 +11,8 @@
 //! | … then given state (BUILD) | `… state={'x': 1}>` |
 //! | … items appended / set | `… append=[1, 2]`, `… setitem={'a': 1}` |
 //! | a class or function | `<class 'mod.Cls'>` / `<function mod.f>` |
+//! | a `functools.partial` | `functools.partial(<function mod.f>, 1, k=2)` |
+//! | built by calling such an object | `<functools.partial(...)>()` |
 //! | a persistent id (PERSID/BINPERSID) | `<persistent id 'the id'>` |
 //!
 //! Containers reached again while being shown print CPython's markers
@@ -158,11 +160,35 @@ fn write_instance(
         out.push(')');
         return Ok(());
     }
+    if let Some(partial) = heap.native::<reduce::partial::Partial>(obj)?.copied() {
+        // functools.partial(func, *args, **keywords), as Python would spell it.
+        out.push_str(&class_name);
+        out.push('(');
+        write(heap, partial.func, out, active)?;
+        for &arg in heap.as_tuple(partial.args)? {
+            out.push_str(", ");
+            write(heap, arg, out, active)?;
+        }
+        for (key, value) in heap.as_dict(partial.keywords)?.iter() {
+            out.push_str(", ");
+            out.push_str(&heap.as_str_obj(key)?.to_string_lossy());
+            out.push('=');
+            write(heap, value, out, active)?;
+        }
+        out.push(')');
+        return Ok(());
+    }
     match heap.native::<StandIn>(obj)? {
         Some(record) => {
             match &record.construction {
                 Construction::Call { args } => {
-                    out.push_str(&name_of(heap, record.callable)?);
+                    // A callable object (a partial, say) is shown as built;
+                    // classes and functions by name.
+                    if heap.kind(record.callable)? == pyobj::Kind::Instance {
+                        write(heap, record.callable, out, active)?;
+                    } else {
+                        out.push_str(&name_of(heap, record.callable)?);
+                    }
                     out.push('(');
                     write_seq(heap, heap.as_tuple(*args)?, out, active)?;
                 }

@@ -331,3 +331,33 @@ fn a_tuple_bomb_as_a_dict_key_hashes_in_linear_time() {
     );
     assert!(json.stdout.len() < 100_000);
 }
+
+/// Protocol 2's spelling of keyword arguments to `__new__`,
+/// `functools.partial(cls.__new__, cls, ...)()`, is shown as Python would
+/// write the partial — never with a memory address — and converts back to
+/// CPython's bytes.
+#[test]
+fn show_spells_out_partial_calls() {
+    let data = oracle::unhex(
+        oracle::python(
+            "import pickle\nclass C:\n    def __getnewargs_ex__(self): return ((1,), {'b': 2})\nprint(pickle.dumps(C(), 2).hex())",
+            &[],
+        )
+        .trim(),
+    );
+    let input = temp("partial.pickle", &data);
+    let out = pkl().arg("show").arg(&input).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.trim(),
+        "<<functools.partial(<function builtins.object.__new__>, <class '__main__.C'>, 1, b=2)>()>"
+    );
+    let output = temp("partial-out.pickle", b"");
+    pkl()
+        .args(["convert", "-p", "2"])
+        .arg(&input)
+        .arg(&output)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&output).unwrap(), data);
+}
