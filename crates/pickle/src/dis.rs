@@ -48,6 +48,15 @@ pub fn dis(data: &[u8], out: &mut String) -> Result<DisSummary> {
     Disassembler::new(data).run(out)
 }
 
+/// The longest listing `dis` writes for `input_len` bytes of pickle: 64
+/// bytes per input byte (no opcode's line is longer than that without
+/// MARK indentation), and at least 64 MiB. Every line is indented by the
+/// MARK depth, so a pickle of a few hundred thousand MARKs would otherwise
+/// list quadratically many bytes.
+fn listing_limit(input_len: usize) -> usize {
+    input_len.saturating_mul(64).max(64 << 20)
+}
+
 /// One opcode of a pickle, as [`genops`] reads it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Op {
@@ -313,6 +322,7 @@ impl<'a> Disassembler<'a> {
     }
 
     fn run(&mut self, out: &mut String) -> Result<DisSummary> {
+        let limit = out.len().saturating_add(listing_limit(self.data.len()));
         let mut stack: Vec<Entry> = Vec::new();
         let mut memo: FxHashMap<Option<u64>, Entry> = FxHashMap::default();
         let mut marks: Vec<usize> = Vec::new();
@@ -441,6 +451,16 @@ impl<'a> Disassembler<'a> {
             }
             out.push_str(&line);
             out.push('\n');
+            if out.len() > limit {
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    format!(
+                        "listing longer than {} bytes (MARKs nested this deep indent every line)",
+                        listing_limit(self.data.len())
+                    ),
+                )
+                .with_position(pos as u64, Some(op)));
+            }
             if let Some(message) = errormsg {
                 return Err(value_error(message).with_position(pos as u64, Some(op)));
             }

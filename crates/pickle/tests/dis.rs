@@ -96,3 +96,20 @@ fn output_and_errors_match_pickletools() {
         "{compared} cases, {errors} errors"
     );
 }
+
+/// Every line is indented by the MARK depth, so 200,000 MARKs would list
+/// about 80 GB; the listing stops at its limit with an error instead.
+#[test]
+fn a_mark_flood_is_refused_not_listed() {
+    let mut data = vec![b'('; 200_000];
+    data.push(b'.');
+    let mut out = String::new();
+    let err = pickle::dis::dis(&data, &mut out).unwrap_err();
+    assert_eq!(err.kind(), pickle::ErrorKind::Limit);
+    assert!(
+        err.message()
+            .starts_with("listing longer than 67108864 bytes"),
+        "{err}"
+    );
+    assert!(out.len() < (64 << 20) + (1 << 20), "{}", out.len());
+}
