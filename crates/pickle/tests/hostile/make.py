@@ -24,7 +24,10 @@ def reference_bomb(levels, opener, closer):
     # level twice (a memo GET): 2**levels leaves from ~10*levels bytes.
     out = bytearray(P4 + b"\x8c\x04leaf\x94")
     for i in range(levels):
-        out += opener + b"h" + bytes([i]) + b"h" + bytes([i]) + closer + b"\x94"
+        out += opener + b"h" + bytes([i]) + b"h" + bytes([i]) + closer
+        # Memoized once per level, so level i is memo index i.
+        if b"\x94" not in opener:
+            out += b"\x94"
     return bytes(out) + b"."
 
 
