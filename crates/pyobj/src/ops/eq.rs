@@ -306,11 +306,14 @@ impl Heap {
             match top.resume(last.take()) {
                 Action::Return(equal) => {
                     stack.pop();
-                    if let Some(pair) = pairs.pop() {
-                        known.insert(pair, equal);
-                    }
+                    let pair = pairs.pop();
                     if stack.is_empty() {
+                        // The outermost answer is returned, not looked up
+                        // again: comparing flat containers allocates nothing.
                         return Ok(equal);
+                    }
+                    if let Some(pair) = pair {
+                        known.insert(pair, equal);
                     }
                     last = Some(equal);
                 }
