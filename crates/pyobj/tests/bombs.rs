@@ -56,3 +56,37 @@ fn hashing_a_tuple_bomb_is_linear() {
     let b = bomb(&mut heap, 300, true);
     assert_eq!(heap.hash(a).unwrap(), heap.hash(b).unwrap());
 }
+
+/// Python's int hash is not keyed, so `k * (2**61 - 1)` all hash to 0:
+/// thousands of such keys would make every insert compare against all the
+/// others. Past 2048 keys with one hash the insert fails instead.
+#[test]
+fn hash_flooding_with_int_keys_is_refused() {
+    let mut heap = Heap::new();
+    let modulus = num_bigint::BigInt::from((1u64 << 61) - 1);
+    let zero = heap.new_int(0);
+    let dict = heap.new_dict();
+    let mut refused_at = None;
+    for k in 1..5000u32 {
+        let key = heap.new_bigint(&modulus * k);
+        assert_eq!(heap.hash(key).unwrap(), 0);
+        if let Err(e) = heap.dict_set(dict, key, zero) {
+            assert_eq!(e.kind(), ErrorKind::Value);
+            assert!(e.message().contains("hash flooding"), "{e}");
+            refused_at = Some(k);
+            break;
+        }
+    }
+    assert_eq!(refused_at, Some(2050));
+    // Keys that merely share a hash with a few others are fine, and equal
+    // keys of other types still find each other.
+    let small = heap.new_dict();
+    for k in 1..100u32 {
+        let key = heap.new_bigint(&modulus * k);
+        heap.dict_set(small, key, zero).unwrap();
+    }
+    let as_float = heap.new_float(0.0);
+    let int_zero = heap.new_int(0);
+    heap.dict_set(small, int_zero, zero).unwrap();
+    assert_eq!(heap.dict_get(small, as_float).unwrap(), Some(zero));
+}

@@ -75,6 +75,8 @@ CASES = {
     "list_bomb_100": (reference_bomb(100, b"]\x94(", b"e"), "ok"),
     "tuple_bomb_100": (reference_bomb(100, b"(", b"t"), "ok"),
     "dict_bomb_60": (dict_bomb(60), "ok"),
+    # Hash flooding: 3,000 different ints that all hash to 0.
+    "int_hash_flood_3000": (pickle.dumps({k * (2**61 - 1): 0 for k in range(1, 3001)}, 2), "value"),
     # Deep structures in a few bytes each.
     "nested_empty_lists_100k": (b"\x80\x02" + b"]" * 100_000 + b"a" * 99_999 + b".", "ok"),
     "framed_deep_tuple": (frame(b"(" * 5000 + b"t" * 5000 + b"."), "ok"),

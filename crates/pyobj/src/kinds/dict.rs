@@ -14,6 +14,15 @@ pub(crate) struct Entry {
     pub(crate) value: Obj,
 }
 
+/// Distinct keys with one hash that a lookup compares before giving up.
+/// Python's hash of ints (and so of tuples of ints) is not keyed: a pickle
+/// can hold thousands of different ints that all hash to 0
+/// (`k * (2**61 - 1)`), and every insert would compare against all of them
+/// — quadratic time, as in CPython. Real data never comes near this many
+/// full 64-bit collisions in one table, so past it the operation fails
+/// instead (a value error naming the cause).
+const MAX_SAME_HASH: usize = 2048;
+
 /// Small dicts (most instance `__dict__`s and keyword maps) are searched by
 /// scanning their entries' hashes; the index table is built only past this size.
 const INDEX_THRESHOLD: usize = 8;
@@ -170,10 +179,19 @@ impl Dict {
     ) -> Result<Option<usize>> {
         match &self.index {
             Some(index) => {
+                let mut same_hash = 0;
                 for &position in index.table.iter_hash(hash as u64) {
                     if let Some(entry) = self.entries[position] {
-                        if entry.hash == hash && matches(entry.key)? {
-                            return Ok(Some(position));
+                        if entry.hash == hash {
+                            if matches(entry.key)? {
+                                return Ok(Some(position));
+                            }
+                            same_hash += 1;
+                            if same_hash > MAX_SAME_HASH {
+                                return Err(Error::value_error(format!(
+                                    "more than {MAX_SAME_HASH} different keys of one dict or set share a hash; refused as hash flooding"
+                                )));
+                            }
                         }
                     }
                 }
