@@ -220,13 +220,18 @@ impl<T: FromPy> FromPy for Option<T> {
     }
 }
 
+/// Each item's object, in order.
+fn all_to_py<'a, T: ToPy + 'a>(
+    heap: &mut Heap,
+    items: impl Iterator<Item = &'a T>,
+) -> Result<Vec<Obj>> {
+    items.map(|v| v.to_py(heap)).collect()
+}
+
 impl<T: ToPy> ToPy for [T] {
     /// A list.
     fn to_py(&self, heap: &mut Heap) -> Result<Obj> {
-        let items = self
-            .iter()
-            .map(|v| v.to_py(heap))
-            .collect::<Result<Vec<_>>>()?;
+        let items = all_to_py(heap, self.iter())?;
         Ok(heap.new_list(items))
     }
 }
@@ -351,10 +356,7 @@ impl<K: FromPy + Ord, V: FromPy> FromPy for BTreeMap<K, V> {
 impl<T: ToPy, S> ToPy for HashSet<T, S> {
     /// A set.
     fn to_py(&self, heap: &mut Heap) -> Result<Obj> {
-        let items = self
-            .iter()
-            .map(|v| v.to_py(heap))
-            .collect::<Result<Vec<_>>>()?;
+        let items = all_to_py(heap, self.iter())?;
         heap.new_set(items)
     }
 }
@@ -369,10 +371,7 @@ impl<T: FromPy + Eq + Hash, S: std::hash::BuildHasher + Default> FromPy for Hash
 impl<T: ToPy> ToPy for BTreeSet<T> {
     /// A set, in order.
     fn to_py(&self, heap: &mut Heap) -> Result<Obj> {
-        let items = self
-            .iter()
-            .map(|v| v.to_py(heap))
-            .collect::<Result<Vec<_>>>()?;
+        let items = all_to_py(heap, self.iter())?;
         heap.new_set(items)
     }
 }

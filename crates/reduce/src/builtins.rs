@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use pyobj::{native_fn, Heap, Obj, Str};
 
-use crate::standin::{Construction, StandIn};
+use crate::standin::{self, Construction};
 
 use crate::reconstruct::{construct_builtin, new_object_in};
 
@@ -24,7 +24,9 @@ fn type_error(message: impl Into<String>) -> pyobj::Error {
     pyobj::Error::new(pyobj::ErrorKind::Type, message)
 }
 
-fn from_reduce(e: crate::Error) -> pyobj::Error {
+/// A reduce error raised inside a Rust-implemented function, as the heap's
+/// error that such functions return.
+pub(crate) fn from_reduce(e: crate::Error) -> pyobj::Error {
     let kind = match e.kind() {
         crate::ErrorKind::Object(k) => k,
         _ => pyobj::ErrorKind::Type,
@@ -59,16 +61,7 @@ impl Builtins {
                             type_error("copyreg._reconstructor is not initialised")
                         })?;
                         let args = heap.new_tuple(args.to_vec());
-                        heap.set_native(
-                            obj,
-                            Box::new(StandIn {
-                                callable,
-                                construction: Construction::Call { args },
-                                listitems: Vec::new(),
-                                dictitems: Vec::new(),
-                                states: Vec::new(),
-                            }),
-                        )?;
+                        standin::record(heap, obj, callable, Construction::Call { args })?;
                         return Ok(obj);
                     }
                     let value = construct_builtin(heap, layout, &[*state]).map_err(from_reduce)?;

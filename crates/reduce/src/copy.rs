@@ -125,27 +125,9 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
         match task {
             Task::Copy(src) => {
                 let object = heap.get(src)?;
-                // Atomic objects are never memoized, so they skip the memo.
-                if matches!(
-                    object,
-                    Object::None
-                        | Object::Bool(_)
-                        | Object::Int(_)
-                        | Object::Float(_)
-                        | Object::Complex(_)
-                        | Object::Str(_)
-                        | Object::Bytes(_)
-                        | Object::Class(_)
-                        | Object::Function(_)
-                ) {
-                    results.push(src);
-                    continue;
-                }
-                if let Some(done) = memo.get(src) {
-                    results.push(done);
-                    continue;
-                }
                 match object {
+                    // Atomic objects are returned as they are and never
+                    // memoized, so they skip the memo lookup.
                     Object::None
                     | Object::Bool(_)
                     | Object::Int(_)
@@ -155,6 +137,7 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
                     | Object::Bytes(_)
                     | Object::Class(_)
                     | Object::Function(_) => results.push(src),
+                    _ if memo.get(src).is_some() => results.push(memo.get(src).unwrap_or(src)),
                     Object::PickleBuffer(_) => return Err(unpicklable_view()),
                     // Containers push their items straight from the heap
                     // (no temporary vector per container).

@@ -18,8 +18,9 @@
 
 use pyobj::{native_fn, ClassSpec, Heap, Hook, NativePayload, Obj, Object};
 
+use crate::builtins::from_reduce;
 use crate::reconstruct::{call, new_object_in};
-use crate::standin::{Construction, StandIn};
+use crate::standin::{self, Construction};
 use crate::{Error, ErrorKind, Registry, Result};
 
 /// Partials whose function is itself a partial, followed while calling;
@@ -219,15 +220,7 @@ pub fn class_new(heap: &mut Heap, registry: &Registry, cls: Obj) -> Result<Obj> 
             let Some((&cls, rest)) = args.split_first() else {
                 return Err(type_error("__new__(): not enough arguments"));
             };
-            new_object_in(heap, cls, rest, kwargs).map_err(|e| {
-                pyobj::Error::new(
-                    match e.kind() {
-                        ErrorKind::Object(kind) => kind,
-                        _ => pyobj::ErrorKind::Type,
-                    },
-                    e.message(),
-                )
-            })
+            new_object_in(heap, cls, rest, kwargs).map_err(from_reduce)
         })),
     );
     heap.class_setattr(owner, "__new__", function)?;
@@ -295,16 +288,7 @@ pub(crate) fn call_partial(
     if let Some(class) = target_class {
         let obj = heap.new_instance(class)?;
         let args = heap.new_tuple(args.to_vec());
-        heap.set_native(
-            obj,
-            Box::new(StandIn {
-                callable: partial,
-                construction: Construction::Call { args },
-                listitems: Vec::new(),
-                dictitems: Vec::new(),
-                states: Vec::new(),
-            }),
-        )?;
+        standin::record(heap, obj, partial, Construction::Call { args })?;
         return Ok(obj);
     }
     let kwargs = if pairs.is_empty() {

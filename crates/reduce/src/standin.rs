@@ -93,17 +93,28 @@ pub fn stand_in_global(
 /// A new instance of stand-in `class` recording `construction`.
 pub(crate) fn instantiate(heap: &mut Heap, class: Obj, construction: Construction) -> Result<Obj> {
     let obj = heap.new_instance(class)?;
+    record(heap, obj, class, construction)?;
+    Ok(obj)
+}
+
+/// Gives `obj` a fresh record: built by `callable` as `construction` says,
+/// nothing applied yet.
+pub(crate) fn record(
+    heap: &mut Heap,
+    obj: Obj,
+    callable: Obj,
+    construction: Construction,
+) -> pyobj::Result<()> {
     heap.set_native(
         obj,
         Box::new(StandIn {
-            callable: class,
+            callable,
             construction,
             listitems: Vec::new(),
             dictitems: Vec::new(),
             states: Vec::new(),
         }),
-    )?;
-    Ok(obj)
+    )
 }
 
 /// The record of a stand-in instance, made `Plain` if the instance was
@@ -111,16 +122,7 @@ pub(crate) fn instantiate(heap: &mut Heap, class: Obj, construction: Constructio
 pub(crate) fn record_mut(heap: &mut Heap, obj: Obj) -> Result<&mut StandIn> {
     if heap.native::<StandIn>(obj)?.is_none() {
         let class = heap.type_of(obj)?;
-        heap.set_native(
-            obj,
-            Box::new(StandIn {
-                callable: class,
-                construction: Construction::Plain,
-                listitems: Vec::new(),
-                dictitems: Vec::new(),
-                states: Vec::new(),
-            }),
-        )?;
+        record(heap, obj, class, Construction::Plain)?;
     }
     heap.native_mut::<StandIn>(obj)?
         .ok_or_else(|| crate::Error::pickling("stand-in record vanished"))

@@ -487,6 +487,9 @@ impl<R: Read> Unpickler<R> {
 
     fn load_get(&mut self) -> Result<()> {
         let line = self.read_line()?;
+        if let Some(index) = plain_decimal(line) {
+            return self.get_memo(index);
+        }
         let text = String::from_utf8_lossy(line);
         let text = text.trim();
         // A negative index is a valid int that no memo holds.

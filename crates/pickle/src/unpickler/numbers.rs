@@ -134,16 +134,11 @@ fn small_decimal(line: &[u8]) -> Option<i64> {
         (b'-', rest) => (true, rest),
         _ => (false, line),
     };
-    if digits.is_empty() || digits.len() > 18 || (digits[0] == b'0' && digits.len() > 1) {
+    // A leading zero means octal to strtol ("010" is 8): the general path.
+    if digits.len() > 18 || (digits.first() == Some(&b'0') && digits.len() > 1) {
         return None;
     }
-    let mut value = 0i64;
-    for &digit in digits {
-        if !digit.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + i64::from(digit - b'0');
-    }
+    let value = i64::try_from(super::plain_decimal(digits)?).ok()?;
     Some(if negative { -value } else { value })
 }
 

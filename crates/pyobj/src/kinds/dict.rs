@@ -152,12 +152,11 @@ impl Dict {
         let mut holes = 0;
         for (position, entry) in entries.iter().enumerate() {
             match entry {
-                Some(e) => table.insert_unique(e.hash as u64, position, rehash),
-                None => {
-                    holes += 1;
-                    continue;
+                Some(e) => {
+                    table.insert_unique(e.hash as u64, position, rehash);
                 }
-            };
+                None => holes += 1,
+            }
         }
         self.index = Some(Box::new(Index { table, holes }));
     }

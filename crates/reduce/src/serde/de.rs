@@ -1,5 +1,7 @@
 //! Heap objects → Rust values: a `serde::Deserializer` over one [`Obj`].
 
+use std::borrow::Cow;
+
 use pyobj::{Heap, Int, Obj, Object};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 
@@ -76,10 +78,10 @@ pub fn from_object<T: DeserializeOwned>(heap: &Heap, obj: Obj) -> Result<T> {
     T::deserialize(Deserializer::new(heap, obj))
 }
 
-/// Items of a list, tuple or set.
+/// Items of a list or tuple (borrowed from the heap) or a set (collected).
 struct Seq<'h> {
     de: Deserializer<'h>,
-    items: Vec<Obj>,
+    items: Cow<'h, [Obj]>,
     next: usize,
 }
 
@@ -260,12 +262,12 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
             Object::PickleBuffer(_) => visitor.visit_bytes(heap.picklebuffer_bytes(self.obj)?),
             Object::Tuple(items) => visitor.visit_seq(Seq {
                 de: self,
-                items: items.to_vec(),
+                items: Cow::Borrowed(&items[..]),
                 next: 0,
             }),
             Object::List(items) => visitor.visit_seq(Seq {
                 de: self,
-                items: items.to_vec(),
+                items: Cow::Borrowed(&items[..]),
                 next: 0,
             }),
             Object::Set(s) | Object::FrozenSet(s) => visitor.visit_seq(Seq {

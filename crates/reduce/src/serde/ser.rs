@@ -320,49 +320,28 @@ impl<'a, 'h> ser::Serializer for &'a mut Serializer<'h> {
     }
 }
 
-impl ser::SerializeSeq for SeqBuilder<'_, '_> {
-    type Ok = Obj;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Obj> {
-        self.finish()
-    }
+/// The four sequence-like serde traits share one builder.
+macro_rules! seq_traits {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqBuilder<'_, '_> {
+            type Ok = Obj;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Obj> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for SeqBuilder<'_, '_> {
-    type Ok = Obj;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Obj> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqBuilder<'_, '_> {
-    type Ok = Obj;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Obj> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for SeqBuilder<'_, '_> {
-    type Ok = Obj;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Obj> {
-        self.finish()
-    }
-}
+seq_traits!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for MapBuilder<'_, '_> {
     type Ok = Obj;
@@ -391,32 +370,24 @@ impl ser::SerializeMap for MapBuilder<'_, '_> {
     }
 }
 
-impl ser::SerializeStruct for StructBuilder<'_, '_> {
-    type Ok = Obj;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.field(name, value)
-    }
-    fn end(self) -> Result<Obj> {
-        self.finish()
-    }
+/// Structs and struct variants share one builder.
+macro_rules! struct_traits {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for StructBuilder<'_, '_> {
+            type Ok = Obj;
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<()> {
+                self.field(name, value)
+            }
+            fn end(self) -> Result<Obj> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for StructBuilder<'_, '_> {
-    type Ok = Obj;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.field(name, value)
-    }
-    fn end(self) -> Result<Obj> {
-        self.finish()
-    }
-}
+struct_traits!(SerializeStruct, SerializeStructVariant);
