@@ -331,3 +331,243 @@ print(pickle.dumps(v, 3).hex())
     let nan: f64 = from_slice(&to_vec(&f64::NAN, 2).unwrap()).unwrap();
     assert!(nan.is_nan());
 }
+
+/// A value of any serde shape, for checking the direct writer against the
+/// heap route (`to_object` then `dumps`), which it must equal byte for byte.
+#[derive(Debug, Clone)]
+enum Any {
+    Unit,
+    Bool(bool),
+    Int(i64),
+    Wide(u64),
+    Float(f64),
+    Char(char),
+    Str(String),
+    Bytes(Vec<u8>),
+    List(Vec<Any>),
+    /// A sequence whose length serde does not know in advance.
+    Unsized(Vec<Any>),
+    Tuple(Vec<Any>),
+    Map(Vec<(Any, Any)>),
+    Struct(Vec<(&'static str, Any)>),
+    Some(Box<Any>),
+    UnitVariant(&'static str),
+    NewtypeVariant(&'static str, Box<Any>),
+    TupleVariant(&'static str, Vec<Any>),
+    StructVariant(&'static str, Vec<(&'static str, Any)>),
+}
+
+impl Serialize for Any {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{
+            SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant, SerializeTuple,
+            SerializeTupleVariant,
+        };
+        match self {
+            Any::Unit => s.serialize_unit(),
+            Any::Bool(v) => s.serialize_bool(*v),
+            Any::Int(v) => s.serialize_i64(*v),
+            Any::Wide(v) => s.serialize_u64(*v),
+            Any::Float(v) => s.serialize_f64(*v),
+            Any::Char(v) => s.serialize_char(*v),
+            Any::Str(v) => s.serialize_str(v),
+            Any::Bytes(v) => s.serialize_bytes(v),
+            Any::List(items) | Any::Unsized(items) => {
+                let known = matches!(self, Any::List(_)).then_some(items.len());
+                let mut seq = s.serialize_seq(known)?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Any::Tuple(items) => {
+                let mut tuple = s.serialize_tuple(items.len())?;
+                for item in items {
+                    tuple.serialize_element(item)?;
+                }
+                tuple.end()
+            }
+            Any::Map(pairs) => {
+                let mut map = s.serialize_map(Some(pairs.len()))?;
+                for (k, v) in pairs {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Any::Struct(fields) => {
+                let mut st = s.serialize_struct("Any", fields.len())?;
+                for (name, v) in fields {
+                    st.serialize_field(name, v)?;
+                }
+                st.end()
+            }
+            Any::Some(v) => s.serialize_some(v),
+            Any::UnitVariant(name) => s.serialize_unit_variant("Any", 0, name),
+            Any::NewtypeVariant(name, v) => s.serialize_newtype_variant("Any", 1, name, v),
+            Any::TupleVariant(name, items) => {
+                let mut tv = s.serialize_tuple_variant("Any", 2, name, items.len())?;
+                for item in items {
+                    tv.serialize_field(item)?;
+                }
+                tv.end()
+            }
+            Any::StructVariant(name, fields) => {
+                let mut sv = s.serialize_struct_variant("Any", 3, name, fields.len())?;
+                for (field, v) in fields {
+                    sv.serialize_field(field, v)?;
+                }
+                sv.end()
+            }
+        }
+    }
+}
+
+/// `to_vec` (the direct writer, falling back to the heap) against the heap
+/// route, at every protocol: the same bytes, or both an error.
+fn assert_same_as_heap_route<T: Serialize + std::fmt::Debug>(value: &T) {
+    for protocol in 0..=5 {
+        let direct = to_vec(value, protocol);
+        let mut heap = pyobj::Heap::new();
+        let registry = reduce::Registry::new(&mut heap);
+        let via_heap = reduce::serde::to_object(&mut heap, value)
+            .map_err(|e| e.to_string())
+            .and_then(|obj| {
+                let options = pickle::DumpOptions::new().protocol(protocol).unwrap();
+                pickle::dumps(&mut heap, &registry, obj, &options).map_err(|e| e.to_string())
+            });
+        match (direct, via_heap) {
+            (Ok(a), Ok(b)) => assert!(a == b, "protocol {protocol}, {value:?}:\n{a:?}\n{b:?}"),
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("protocol {protocol}, {value:?}: {a:?} vs {b:?}"),
+        }
+    }
+}
+
+fn ints(n: usize) -> Vec<Any> {
+    (0..n as i64).map(|i| Any::Int(i * 7919 - 3000)).collect()
+}
+
+fn leaked_names(n: usize) -> Vec<&'static str> {
+    (0..n)
+        .map(|i| &*Box::leak(format!("f{i}").into_boxed_str()))
+        .collect()
+}
+
+#[test]
+fn direct_writer_matches_the_heap_route_at_batch_edges() {
+    for n in [0, 1, 2, 3, 4, 999, 1000, 1001, 2000, 2001] {
+        assert_same_as_heap_route(&Any::List(ints(n)));
+        assert_same_as_heap_route(&Any::Tuple(ints(n)));
+        let pairs = ints(n)
+            .into_iter()
+            .map(|k| (k.clone(), Any::Str(format!("{k:?}"))));
+        assert_same_as_heap_route(&Any::Map(pairs.collect()));
+        let fields = leaked_names(n).into_iter().zip(ints(n)).collect::<Vec<_>>();
+        assert_same_as_heap_route(&Any::Struct(fields.clone()));
+        assert_same_as_heap_route(&Any::StructVariant("V", fields));
+    }
+    // The everything struct of the CPython round trip, and a big record list.
+    assert_same_as_heap_route(&everything());
+    assert_same_as_heap_route(&vec![everything(); 300]);
+}
+
+#[test]
+fn direct_writer_matches_the_heap_route_on_python_key_equality() {
+    use Any::*;
+    let cases = vec![
+        // 1, 1.0 and True are one dict key; -0.0 and 0 too; NaNs never are.
+        Map(vec![
+            (Int(1), Str("a".into())),
+            (Float(1.0), Unit),
+            (Bool(true), Unit),
+        ]),
+        Map(vec![(Float(-0.0), Unit), (Int(0), Int(1))]),
+        Map(vec![(Float(f64::NAN), Unit), (Float(f64::NAN), Int(1))]),
+        Map(vec![
+            (Str("k".into()), Unit),
+            (Char('k'), Int(1)),
+            (UnitVariant("k"), Int(2)),
+        ]),
+        Map(vec![
+            (Wide(u64::MAX), Unit),
+            (Float(1e300), Unit),
+            (Float(2.5), Unit),
+        ]),
+        Map(vec![(Unit, Int(1)), (Some(Box::new(Unit)), Int(2))]),
+        // Tuple keys are hashable, list keys are not.
+        Map(vec![(Tuple(ints(2)), Unit), (Tuple(ints(2)), Int(3))]),
+        Map(vec![(List(ints(2)), Unit)]),
+        Map(vec![(Bytes(vec![1, 2]), Unit), (Bytes(vec![1, 2]), Int(1))]),
+        // A struct naming one field twice keeps one entry.
+        Struct(vec![("a", Int(1)), ("b", Int(2)), ("a", Int(3))]),
+        // Field and variant names are interned: later uses are memo fetches.
+        List(vec![
+            Struct(vec![("Circle", Int(1))]),
+            NewtypeVariant("Circle", Box::new(UnitVariant("Circle"))),
+            TupleVariant("Circle", ints(4)),
+            StructVariant("Circle", vec![("Circle", Str("Circle".into()))]),
+        ]),
+        Unsized(ints(3)),
+        Bytes(vec![]),
+        Bytes(vec![7; 70_000]),
+        Str("\\ \n \r \u{1a} \0 é ☃ 😀".into()),
+        Str("x".repeat(70_000)),
+        Float(0.1),
+        Float(f64::INFINITY),
+        Char('😀'),
+        Int(i64::MIN),
+        Wide(1 << 31),
+    ];
+    for case in &cases {
+        assert_same_as_heap_route(case);
+    }
+    assert_same_as_heap_route(&cases);
+}
+
+fn any_value() -> impl proptest::strategy::Strategy<Value = Any> {
+    use proptest::prelude::*;
+    const NAMES: [&str; 4] = ["a", "b", "id", "Circle"];
+    let name = proptest::sample::select(&NAMES[..]);
+    let leaf = prop_oneof![
+        Just(Any::Unit),
+        any::<bool>().prop_map(Any::Bool),
+        (-70_000i64..70_000).prop_map(Any::Int),
+        any::<i64>().prop_map(Any::Int),
+        any::<u64>().prop_map(Any::Wide),
+        prop_oneof![
+            Just(0.0),
+            Just(-0.0),
+            Just(1.0),
+            Just(f64::NAN),
+            any::<f64>()
+        ]
+        .prop_map(Any::Float),
+        any::<char>().prop_map(Any::Char),
+        "[a-d\\\\\n é😀]{0,6}".prop_map(Any::Str),
+        proptest::collection::vec(any::<u8>(), 0..4).prop_map(Any::Bytes),
+        name.clone().prop_map(Any::UnitVariant),
+    ];
+    leaf.prop_recursive(4, 64, 6, move |inner| {
+        let fields = proptest::collection::vec((name.clone(), inner.clone()), 0..5);
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Any::List),
+            proptest::collection::vec(inner.clone(), 0..3).prop_map(Any::Unsized),
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(Any::Tuple),
+            proptest::collection::vec((inner.clone(), inner.clone()), 0..5).prop_map(Any::Map),
+            fields.clone().prop_map(Any::Struct),
+            inner.clone().prop_map(|v| Any::Some(Box::new(v))),
+            (name.clone(), inner.clone()).prop_map(|(n, v)| Any::NewtypeVariant(n, Box::new(v))),
+            (name.clone(), proptest::collection::vec(inner.clone(), 0..4))
+                .prop_map(|(n, v)| Any::TupleVariant(n, v)),
+            (name.clone(), fields).prop_map(|(n, f)| Any::StructVariant(n, f)),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    #[test]
+    fn direct_writer_matches_the_heap_route(value in any_value()) {
+        assert_same_as_heap_route(&value);
+    }
+}

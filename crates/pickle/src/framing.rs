@@ -114,7 +114,9 @@ impl<W: io::Write> Framer<W> {
         self.flush_buffer()
     }
 
-    /// Writes an opcode header and a large payload outside any frame.
+    /// Writes an opcode header and its payload; a large payload goes
+    /// outside any frame.
+    #[inline]
     pub(crate) fn write_large(&mut self, header: &[u8], payload: &[u8]) -> Result<()> {
         if self.framing && payload.len() >= FRAME_SIZE_TARGET {
             self.commit_frame()?;
@@ -123,8 +125,10 @@ impl<W: io::Write> Framer<W> {
             self.sink.write_all(payload)?;
             return Ok(());
         }
-        self.write(header);
-        self.write(payload);
+        self.open_frame_if_needed();
+        self.buffer.reserve(header.len() + payload.len());
+        self.buffer.extend_from_slice(header);
+        self.buffer.extend_from_slice(payload);
         Ok(())
     }
 

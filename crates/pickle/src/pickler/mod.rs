@@ -19,6 +19,8 @@ use crate::opcodes::Opcode;
 use crate::{DumpOptions, Error, ErrorKind, Result};
 
 pub use buffers::BufferCallback;
+pub(crate) use numbers::{write_bool, write_float, write_int, write_small_int};
+pub(crate) use strings::{write_bytes, write_str};
 
 /// A `persistent_id` hook: `Some(pid)` to write the object as a persistent id.
 pub type PersistentId = Box<dyn FnMut(&mut Heap, Obj) -> Result<Option<Obj>>>;
@@ -364,7 +366,9 @@ impl<W: io::Write> Pickler<W> {
             Object::Bool(b) => self.save_bool(*b),
             Object::Int(pyobj::Int::Small(v)) => {
                 let v = *v;
-                self.save_long(&pyobj::Int::Small(v))?;
+                if !write_small_int(&mut self.framer, self.options.protocol, v) {
+                    self.save_long(&pyobj::Int::Small(v))?;
+                }
             }
             Object::Float(f) => self.save_float(*f),
             Object::Str(_) => match self.memo.get(obj) {
@@ -417,37 +421,48 @@ impl<W: io::Write> Pickler<W> {
         let index = u32::try_from(self.memo.len())
             .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))?;
         self.memo.insert(obj, index);
-        match self.options.protocol {
-            0 => {
-                self.framer.write_byte(Opcode::PUT as u8);
-                self.framer.write_decimal(i64::from(index));
-                self.framer.write_byte(b'\n');
-            }
-            1..=3 => {
-                if index < 256 {
-                    self.framer.write(&[Opcode::BINPUT as u8, index as u8]);
-                } else {
-                    self.framer.write_byte(Opcode::LONG_BINPUT as u8);
-                    self.framer.write(&index.to_le_bytes());
-                }
-            }
-            _ => self.framer.write_byte(Opcode::MEMOIZE as u8),
-        }
+        write_put(&mut self.framer, self.options.protocol, index);
         Ok(())
     }
 
     fn write_get(&mut self, index: u32) -> Result<()> {
-        if self.options.protocol == 0 {
-            self.framer.write_byte(Opcode::GET as u8);
-            self.framer.write_decimal(i64::from(index));
-            self.framer.write_byte(b'\n');
-        } else if index < 256 {
-            self.framer.write(&[Opcode::BINGET as u8, index as u8]);
-        } else {
-            self.framer.write_byte(Opcode::LONG_BINGET as u8);
-            self.framer.write(&index.to_le_bytes());
-        }
+        write_get(&mut self.framer, self.options.protocol, index);
         Ok(())
+    }
+}
+
+/// The memo store of the object just written: PUT, BINPUT/LONG_BINPUT, or
+/// protocol 4's MEMOIZE (which takes the next index implicitly).
+pub(crate) fn write_put<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
+    match protocol {
+        0 => {
+            framer.write_byte(Opcode::PUT as u8);
+            framer.write_decimal(i64::from(index));
+            framer.write_byte(b'\n');
+        }
+        1..=3 => {
+            if index < 256 {
+                framer.write(&[Opcode::BINPUT as u8, index as u8]);
+            } else {
+                let [a, b, c, d] = index.to_le_bytes();
+                framer.write(&[Opcode::LONG_BINPUT as u8, a, b, c, d]);
+            }
+        }
+        _ => framer.write_byte(Opcode::MEMOIZE as u8),
+    }
+}
+
+/// A memo fetch: GET, BINGET or LONG_BINGET.
+pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
+    if protocol == 0 {
+        framer.write_byte(Opcode::GET as u8);
+        framer.write_decimal(i64::from(index));
+        framer.write_byte(b'\n');
+    } else if index < 256 {
+        framer.write(&[Opcode::BINGET as u8, index as u8]);
+    } else {
+        let [a, b, c, d] = index.to_le_bytes();
+        framer.write(&[Opcode::LONG_BINGET as u8, a, b, c, d]);
     }
 }
 

@@ -4,7 +4,10 @@ use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 use pyobj::Int;
 
+use std::io::Write;
+
 use super::Pickler;
+use crate::framing::Framer;
 use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
 
@@ -13,86 +16,124 @@ const MAX_STR_DIGITS: u64 = 4300;
 
 impl<W: std::io::Write> Pickler<W> {
     pub(super) fn save_bool(&mut self, value: bool) {
-        if self.options.protocol >= 2 {
-            let op = if value {
-                Opcode::NEWTRUE
-            } else {
-                Opcode::NEWFALSE
-            };
-            self.framer.write_byte(op as u8);
-        } else {
-            self.framer.write(if value { b"I01\n" } else { b"I00\n" });
-        }
+        write_bool(&mut self.framer, self.options.protocol, value);
     }
 
     pub(super) fn save_long(&mut self, value: &Int) -> Result<()> {
-        let protocol = self.options.protocol;
-        if let Some(v) = value.to_i64().filter(|v| i32::try_from(*v).is_ok()) {
-            if protocol == 0 {
-                self.framer.write_byte(Opcode::INT as u8);
-                self.framer.write_decimal(v);
-                self.framer.write_byte(b'\n');
-            } else if (0..=0xff).contains(&v) {
-                self.framer.write(&[Opcode::BININT1 as u8, v as u8]);
-            } else if (0..=0xffff).contains(&v) {
-                self.framer.write_byte(Opcode::BININT2 as u8);
-                self.framer.write(&(v as u16).to_le_bytes());
-            } else {
-                self.framer.write_byte(Opcode::BININT as u8);
-                self.framer.write(&(v as i32).to_le_bytes());
-            }
-            return Ok(());
-        }
-        let big = value.to_bigint();
-        if protocol >= 2 {
-            let encoded = encode_long(&big);
-            if encoded.len() < 256 {
-                self.framer
-                    .write(&[Opcode::LONG1 as u8, encoded.len() as u8]);
-            } else {
-                let n = u32::try_from(encoded.len())
-                    .ok()
-                    .filter(|n| *n <= 0x7fff_ffff)
-                    .ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::Object(pyobj::ErrorKind::Overflow),
-                            "int too large to pickle",
-                        )
-                    })?;
-                self.framer.write_byte(Opcode::LONG4 as u8);
-                self.framer.write(&n.to_le_bytes());
-            }
-            self.framer.write(&encoded);
-            return Ok(());
-        }
-        // Text in protocols 0 and 1, subject to CPython's digit limit.
-        if big.bits() > MAX_STR_DIGITS * 3322 / 1000 + 1 {
-            let text_len = big.abs().to_string().len() as u64;
-            if text_len > MAX_STR_DIGITS {
-                return Err(digit_limit());
-            }
-        }
-        let text = big.to_string();
-        if text.trim_start_matches('-').len() as u64 > MAX_STR_DIGITS {
-            return Err(digit_limit());
-        }
-        self.framer.write_byte(Opcode::LONG as u8);
-        self.framer.write(text.as_bytes());
-        self.framer.write(b"L\n");
-        Ok(())
+        write_int(&mut self.framer, self.options.protocol, value)
     }
 
     pub(super) fn save_float(&mut self, value: f64) {
-        if self.options.protocol >= 1 {
-            self.framer.write_byte(Opcode::BINFLOAT as u8);
-            self.framer.write(&value.to_bits().to_be_bytes());
+        write_float(
+            &mut self.framer,
+            self.options.protocol,
+            value,
+            &mut self.scratch,
+        );
+    }
+}
+
+/// A bool: NEWTRUE/NEWFALSE, or protocol 0's `I01`/`I00` lines.
+pub(crate) fn write_bool<W: Write>(framer: &mut Framer<W>, protocol: u8, value: bool) {
+    if protocol >= 2 {
+        let op = if value {
+            Opcode::NEWTRUE
         } else {
-            self.framer.write_byte(Opcode::FLOAT as u8);
-            self.scratch.clear();
-            pyobj::kinds::float::write_float_repr(&mut self.scratch, value);
-            self.framer.write(self.scratch.as_bytes());
-            self.framer.write_byte(b'\n');
+            Opcode::NEWFALSE
+        };
+        framer.write_byte(op as u8);
+    } else {
+        framer.write(if value { b"I01\n" } else { b"I00\n" });
+    }
+}
+
+/// An int of any size, in the smallest opcode the protocol allows.
+pub(crate) fn write_int<W: Write>(framer: &mut Framer<W>, protocol: u8, value: &Int) -> Result<()> {
+    if let Some(v) = value.to_i64() {
+        if write_small_int(framer, protocol, v) {
+            return Ok(());
         }
+    }
+    let big = value.to_bigint();
+    if protocol >= 2 {
+        let encoded = encode_long(&big);
+        if encoded.len() < 256 {
+            framer.write(&[Opcode::LONG1 as u8, encoded.len() as u8]);
+        } else {
+            let n = u32::try_from(encoded.len())
+                .ok()
+                .filter(|n| *n <= 0x7fff_ffff)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Object(pyobj::ErrorKind::Overflow),
+                        "int too large to pickle",
+                    )
+                })?;
+            framer.write_byte(Opcode::LONG4 as u8);
+            framer.write(&n.to_le_bytes());
+        }
+        framer.write(&encoded);
+        return Ok(());
+    }
+    // Text in protocols 0 and 1, subject to CPython's digit limit.
+    if big.bits() > MAX_STR_DIGITS * 3322 / 1000 + 1 {
+        let text_len = big.abs().to_string().len() as u64;
+        if text_len > MAX_STR_DIGITS {
+            return Err(digit_limit());
+        }
+    }
+    let text = big.to_string();
+    if text.trim_start_matches('-').len() as u64 > MAX_STR_DIGITS {
+        return Err(digit_limit());
+    }
+    framer.write_byte(Opcode::LONG as u8);
+    framer.write(text.as_bytes());
+    framer.write(b"L\n");
+    Ok(())
+}
+
+/// An int that fits 32 bits, written in one piece (INT, BININT1, BININT2 or
+/// BININT); false, writing nothing, for wider values, which need LONG.
+#[inline]
+pub(crate) fn write_small_int<W: Write>(framer: &mut Framer<W>, protocol: u8, v: i64) -> bool {
+    if i32::try_from(v).is_err() {
+        return false;
+    }
+    if protocol == 0 {
+        framer.write_byte(Opcode::INT as u8);
+        framer.write_decimal(v);
+        framer.write_byte(b'\n');
+    } else if (0..=0xff).contains(&v) {
+        framer.write(&[Opcode::BININT1 as u8, v as u8]);
+    } else if (0..=0xffff).contains(&v) {
+        let [lo, hi] = (v as u16).to_le_bytes();
+        framer.write(&[Opcode::BININT2 as u8, lo, hi]);
+    } else {
+        let [a, b, c, d] = (v as i32).to_le_bytes();
+        framer.write(&[Opcode::BININT as u8, a, b, c, d]);
+    }
+    true
+}
+
+/// A float: BINFLOAT, or protocol 0's FLOAT line with Python's repr
+/// (`scratch` is reused for the text).
+pub(crate) fn write_float<W: Write>(
+    framer: &mut Framer<W>,
+    protocol: u8,
+    value: f64,
+    scratch: &mut String,
+) {
+    if protocol >= 1 {
+        let mut op = [0u8; 9];
+        op[0] = Opcode::BINFLOAT as u8;
+        op[1..].copy_from_slice(&value.to_bits().to_be_bytes());
+        framer.write(&op);
+    } else {
+        framer.write_byte(Opcode::FLOAT as u8);
+        scratch.clear();
+        pyobj::kinds::float::write_float_repr(scratch, value);
+        framer.write(scratch.as_bytes());
+        framer.write_byte(b'\n');
     }
 }
 

@@ -5,6 +5,7 @@ use pyobj::{Heap, Kind, Obj, Object};
 use reduce::Registry;
 
 use super::{Pickler, ReduceTail, Task};
+use crate::framing::Framer;
 use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
 
@@ -13,47 +14,18 @@ impl<W: std::io::Write> Pickler<W> {
         let Object::Str(s) = heap.get(obj)? else {
             return Ok(());
         };
-        if self.options.protocol == 0 {
-            self.framer.write_byte(Opcode::UNICODE as u8);
-            let bytes = s.as_surrogatepass_bytes();
-            // ASCII without the characters raw-unicode-escape escapes is
-            // written as it is.
-            if bytes.is_ascii()
-                && !bytes
-                    .iter()
-                    .any(|b| matches!(b, b'\\' | 0 | b'\n' | b'\r' | 0x1a))
-            {
-                self.framer.write(bytes);
-            } else {
-                let escaped = raw_unicode_escape(s.code_points());
-                self.framer.write(&escaped);
-            }
-            self.framer.write_byte(b'\n');
-        } else {
-            let data = s.as_surrogatepass_bytes();
-            let header = sized_header(
-                data.len(),
-                (self.options.protocol >= 4).then_some(Opcode::SHORT_BINUNICODE),
-                Opcode::BINUNICODE,
-                (self.options.protocol >= 4).then_some(Opcode::BINUNICODE8),
-                "a string",
-            )?;
-            self.framer.write_large(header.as_bytes(), data)?;
-        }
+        write_str(
+            &mut self.framer,
+            self.options.protocol,
+            s.as_surrogatepass_bytes(),
+            || s.code_points(),
+        )?;
         self.memoize(obj)
     }
 
     /// Protocol 3 and up: the BYTES opcodes.
     pub(super) fn save_bytes(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
-        let data = heap.as_bytes(obj)?;
-        let header = sized_header(
-            data.len(),
-            Some(Opcode::SHORT_BINBYTES),
-            Opcode::BINBYTES,
-            (self.options.protocol >= 4).then_some(Opcode::BINBYTES8),
-            "a bytes object",
-        )?;
-        self.framer.write_large(header.as_bytes(), data)?;
+        write_bytes(&mut self.framer, self.options.protocol, heap.as_bytes(obj)?)?;
         self.memoize(obj)
     }
 
@@ -127,6 +99,59 @@ impl<W: std::io::Write> Pickler<W> {
         self.tasks.push(Task::Save(callable));
         Ok(())
     }
+}
+
+/// A str's opcode and payload (not its memo entry): protocol 0's UNICODE
+/// line in raw-unicode-escape, else the sized BINUNICODE forms. `data` is
+/// the str as UTF-8 with surrogates passed through; `code_points` is only
+/// asked for when protocol 0 must escape.
+pub(crate) fn write_str<W: std::io::Write, I: Iterator<Item = u32>>(
+    framer: &mut Framer<W>,
+    protocol: u8,
+    data: &[u8],
+    code_points: impl FnOnce() -> I,
+) -> Result<()> {
+    if protocol == 0 {
+        framer.write_byte(Opcode::UNICODE as u8);
+        // ASCII without the characters raw-unicode-escape escapes is
+        // written as it is.
+        if data.is_ascii()
+            && !data
+                .iter()
+                .any(|b| matches!(b, b'\\' | 0 | b'\n' | b'\r' | 0x1a))
+        {
+            framer.write(data);
+        } else {
+            framer.write(&raw_unicode_escape(code_points()));
+        }
+        framer.write_byte(b'\n');
+        return Ok(());
+    }
+    let header = sized_header(
+        data.len(),
+        (protocol >= 4).then_some(Opcode::SHORT_BINUNICODE),
+        Opcode::BINUNICODE,
+        (protocol >= 4).then_some(Opcode::BINUNICODE8),
+        "a string",
+    )?;
+    framer.write_large(header.as_bytes(), data)
+}
+
+/// A bytes object's opcode and payload at protocol 3 and up (not its memo
+/// entry).
+pub(crate) fn write_bytes<W: std::io::Write>(
+    framer: &mut Framer<W>,
+    protocol: u8,
+    data: &[u8],
+) -> Result<()> {
+    let header = sized_header(
+        data.len(),
+        Some(Opcode::SHORT_BINBYTES),
+        Opcode::BINBYTES,
+        (protocol >= 4).then_some(Opcode::BINBYTES8),
+        "a bytes object",
+    )?;
+    framer.write_large(header.as_bytes(), data)
 }
 
 /// An opcode and its little-endian length, built on the stack (a header is

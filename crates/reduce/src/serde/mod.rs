@@ -70,8 +70,10 @@ impl<'de> serde::Deserialize<'de> for Bytes {
 }
 
 /// The newtype name by which [`bigint`] asks this module's serializer and
-/// deserializer for an `int` of any size, spelled as decimal text.
-pub(crate) const BIGINT_TOKEN: &str = "$reduce::serde::BigInt";
+/// deserializer for an `int` of any size, spelled as decimal text (public
+/// for `pickle`'s direct writer, which must understand the same request).
+#[doc(hidden)]
+pub const BIGINT_TOKEN: &str = "$reduce::serde::BigInt";
 
 /// `#[serde(with = "reduce::serde::bigint")]` for a
 /// [`BigInt`](num_bigint::BigInt) field: an `int` of any size on the heap.

@@ -9,6 +9,8 @@ use pyobj::Heap;
 use reduce::Registry;
 use serde::{de::DeserializeOwned, Serialize};
 
+mod writer;
+
 use crate::{dumps, DumpOptions, LoadOptions, StandInResolver, Unpickler};
 
 /// What can go wrong between pickle bytes and a serde type.
@@ -98,7 +100,14 @@ pub fn from_reader<T: DeserializeOwned, R: std::io::Read>(reader: R) -> Result<T
 }
 
 /// Pickles `value` at `protocol` (structs as dicts; see
-/// [`reduce::serde`] for the mapping).
+/// [`reduce::serde`] for the mapping): the bytes CPython writes for the same
+/// dicts and lists.
+///
+/// The bytes are written straight from the Rust value, without making heap
+/// objects; the few values that need Python semantics to pickle (maps whose
+/// keys are equal in Python, such as `1` and `true`, or are tuples; bytes
+/// below protocol 3; maps of unknown length) go through the heap instead,
+/// with the same result. See the `writer` module for the rules.
 ///
 /// ```
 /// #[derive(serde::Serialize)]
@@ -109,28 +118,40 @@ pub fn from_reader<T: DeserializeOwned, R: std::io::Read>(reader: R) -> Result<T
 /// ```
 ///
 /// # Errors
-/// [`SerdeError::Value`] if `value`'s `Serialize` fails,
-/// [`SerdeError::Pickle`] for a bad protocol.
+/// [`SerdeError::Value`] if `value`'s `Serialize` fails (with the path to
+/// the failing field), [`SerdeError::Pickle`] for a bad protocol.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: i32) -> Result<Vec<u8>, SerdeError> {
     let options = DumpOptions::new().protocol(protocol)?;
+    if let Ok(bytes) = writer::to_vec(value, options.protocol) {
+        return Ok(bytes);
+    }
+    to_vec_via_heap(value, &options)
+}
+
+/// The heap route: objects first, then the pickler. It reports errors with
+/// their path, and handles the values the direct writer leaves to it.
+fn to_vec_via_heap<T: Serialize + ?Sized>(
+    value: &T,
+    options: &DumpOptions,
+) -> Result<Vec<u8>, SerdeError> {
     let mut heap = Heap::new();
     let registry = Registry::new(&mut heap);
     let obj = reduce::serde::to_object(&mut heap, value)?;
-    Ok(dumps(&mut heap, &registry, obj, &options)?)
+    Ok(dumps(&mut heap, &registry, obj, options)?)
 }
 
-/// Pickles `value` at `protocol` to `writer`.
+/// Pickles `value` at `protocol` to `writer` (the bytes of [`to_vec`],
+/// written once complete).
 ///
 /// # Errors
 /// As [`to_vec`], plus I/O errors.
 pub fn to_writer<T: Serialize + ?Sized, W: std::io::Write>(
     value: &T,
     protocol: i32,
-    writer: W,
+    mut writer: W,
 ) -> Result<(), SerdeError> {
-    let options = DumpOptions::new().protocol(protocol)?;
-    let mut heap = Heap::new();
-    let registry = Registry::new(&mut heap);
-    let obj = reduce::serde::to_object(&mut heap, value)?;
-    Ok(crate::dump(&mut heap, &registry, obj, writer, &options)?)
+    let bytes = to_vec(value, protocol)?;
+    writer
+        .write_all(&bytes)
+        .map_err(|e| SerdeError::Pickle(e.into()))
 }
