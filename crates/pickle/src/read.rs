@@ -21,6 +21,9 @@ pub trait Read: private::Sealed {
     /// allocation: an I/O reader grows `scratch` only as bytes arrive.
     fn read_bytes<'s>(&'s mut self, n: u64, scratch: &'s mut Vec<u8>) -> Result<&'s [u8]>;
 
+    /// Exactly `N` bytes by value: an opcode's fixed-size argument.
+    fn read_array<const N: usize>(&mut self) -> Result<[u8; N]>;
+
     /// A line including its `\n`, at most `max` bytes long; a line without
     /// `\n` at the end of input is truncated data.
     fn read_line<'s>(&'s mut self, max: usize, scratch: &'s mut Vec<u8>) -> Result<&'s [u8]>;
@@ -78,6 +81,20 @@ impl Read for SliceRead<'_> {
         let n = n as usize;
         self.position += n;
         Ok(&rest[..n])
+    }
+
+    #[inline]
+    fn read_array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        // `position <= data.len()` always, so the sum cannot overflow.
+        match self.data.get(self.position..self.position + N) {
+            Some(bytes) => {
+                self.position += N;
+                let mut out = [0u8; N];
+                out.copy_from_slice(bytes);
+                Ok(out)
+            }
+            None => Err(truncated()),
+        }
     }
 
     fn read_line<'s>(&'s mut self, max: usize, _scratch: &'s mut Vec<u8>) -> Result<&'s [u8]> {
@@ -168,6 +185,14 @@ impl<R: io::Read> Read for IoRead<R> {
             remaining -= step as u64;
         }
         Ok(scratch)
+    }
+
+    fn read_array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let mut out = [0u8; N];
+        if self.fill(&mut out)? < N {
+            return Err(truncated());
+        }
+        Ok(out)
     }
 
     fn read_line<'s>(&'s mut self, max: usize, scratch: &'s mut Vec<u8>) -> Result<&'s [u8]> {

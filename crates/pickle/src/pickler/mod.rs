@@ -19,7 +19,12 @@ use crate::opcodes::Opcode;
 use crate::{DumpOptions, Error, ErrorKind, Result};
 
 pub use buffers::BufferCallback;
+#[cfg(not(feature = "serde"))]
+use numbers::write_small_int;
+// The scalar encoders, shared with the serde writer.
+#[cfg(feature = "serde")]
 pub(crate) use numbers::{write_bool, write_float, write_int, write_small_int};
+#[cfg(feature = "serde")]
 pub(crate) use strings::{write_bytes, write_str};
 
 /// A `persistent_id` hook: `Some(pid)` to write the object as a persistent id.

@@ -63,16 +63,17 @@ impl<R: Read> Unpickler<R> {
     }
 
     pub(super) fn load_appends(&mut self, heap: &mut Heap, registry: &mut Registry) -> Result<()> {
-        let items = self.marker()?;
-        let target = self.top()?;
-        self.charge(8 * items.len() as u64)?;
-        if items.is_empty() {
-            return Ok(());
+        let mark = self.pop_mark()?;
+        let target = self.below_mark(mark)?;
+        self.charge(8 * (self.stack.len() - mark) as u64)?;
+        let items = &self.stack[mark..];
+        if !items.is_empty() {
+            match heap.get_mut(target)? {
+                Object::List(list) => list.extend_from_slice(items),
+                _ => reconstruct::append_items(heap, registry, target, items)?,
+            }
         }
-        match heap.get_mut(target)? {
-            Object::List(list) => list.extend_from_slice(&items),
-            _ => reconstruct::append_items(heap, registry, target, &items)?,
-        }
+        self.stack.truncate(mark);
         Ok(())
     }
 
@@ -90,15 +91,17 @@ impl<R: Read> Unpickler<R> {
     }
 
     pub(super) fn load_setitems(&mut self, heap: &mut Heap, registry: &mut Registry) -> Result<()> {
-        let items = self.marker()?;
-        let target = self.top()?;
-        if items.len() % 2 != 0 {
+        let mark = self.pop_mark()?;
+        let target = self.below_mark(mark)?;
+        let n = self.stack.len() - mark;
+        if n % 2 != 0 {
             return Err(Error::new(
                 ErrorKind::Unpickling,
                 "odd number of items for SETITEMS",
             ));
         }
-        self.charge(24 * items.len() as u64)?;
+        self.charge(24 * n as u64)?;
+        let items = &self.stack[mark..];
         if heap.kind(target)? == pyobj::Kind::Dict {
             for pair in items.chunks_exact(2) {
                 heap.dict_set(target, pair[0], pair[1])?;
@@ -107,20 +110,23 @@ impl<R: Read> Unpickler<R> {
             let pairs: Vec<_> = items.chunks_exact(2).map(|p| (p[0], p[1])).collect();
             reconstruct::set_items(heap, registry, target, &pairs)?;
         }
+        self.stack.truncate(mark);
         Ok(())
     }
 
     pub(super) fn load_additems(&mut self, heap: &mut Heap, registry: &mut Registry) -> Result<()> {
-        let items = self.marker()?;
-        let target = self.top()?;
-        self.charge(24 * items.len() as u64)?;
+        let mark = self.pop_mark()?;
+        let target = self.below_mark(mark)?;
+        self.charge(24 * (self.stack.len() - mark) as u64)?;
+        let items = &self.stack[mark..];
         if heap.kind(target)? == pyobj::Kind::Set {
-            for item in items {
+            for &item in items {
                 heap.set_add(target, item)?;
             }
         } else {
-            reconstruct::add_items(heap, registry, target, &items)?;
+            reconstruct::add_items(heap, registry, target, items)?;
         }
+        self.stack.truncate(mark);
         Ok(())
     }
 }

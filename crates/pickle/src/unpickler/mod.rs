@@ -325,21 +325,22 @@ impl<R: Read> Unpickler<R> {
 
     // ---- reading arguments ----
 
+    #[inline]
     fn read_array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let bytes = self.reader.read_bytes(N as u64, &mut self.scratch)?;
-        let mut out = [0u8; N];
-        out.copy_from_slice(bytes);
-        Ok(out)
+        self.reader.read_array()
     }
 
+    #[inline]
     fn read_u8(&mut self) -> Result<u8> {
         Ok(self.read_array::<1>()?[0])
     }
 
+    #[inline]
     fn read_u16(&mut self) -> Result<u16> {
         Ok(u16::from_le_bytes(self.read_array()?))
     }
 
+    #[inline]
     fn read_u32(&mut self) -> Result<u32> {
         Ok(u32::from_le_bytes(self.read_array()?))
     }
@@ -368,17 +369,9 @@ impl<R: Read> Unpickler<R> {
         Ok(&line[..line.len() - 1])
     }
 
+    #[inline]
     fn charge(&mut self, bytes: u64) -> Result<()> {
-        self.spent = self.spent.saturating_add(bytes);
-        if self.spent > self.options.limits.max_bytes {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!(
-                    "pickle needs more than the {}-byte budget (Limits::max_bytes)",
-                    self.options.limits.max_bytes
-                ),
-            ));
-        }
+        self.spent = charged(self.spent, bytes, self.options.limits.max_bytes)?;
         Ok(())
     }
 
@@ -426,6 +419,24 @@ impl<R: Read> Unpickler<R> {
             return Err(self.underflow());
         }
         self.stack.last().copied().ok_or_else(|| self.underflow())
+    }
+
+    /// Pops the top mark and returns its position: the items above it stay
+    /// on the stack (`stack[mark..]`) for the caller to use in place and
+    /// then truncate, so APPENDS and SETITEMS allocate nothing.
+    fn pop_mark(&mut self) -> Result<usize> {
+        let Some(mark) = self.marks.pop() else {
+            return Err(Error::new(ErrorKind::Unpickling, "could not find MARK"));
+        };
+        Ok(mark.min(self.stack.len()))
+    }
+
+    /// The object just below `mark`: the container MARK … APPENDS adds to.
+    fn below_mark(&self, mark: usize) -> Result<Obj> {
+        if mark <= self.fence() {
+            return Err(self.underflow());
+        }
+        Ok(self.stack[mark - 1])
     }
 
     /// Pops the top mark and returns the items above it.
@@ -588,6 +599,24 @@ impl<R: Read> Unpickler<R> {
             )),
         }
     }
+}
+
+/// `spent + bytes` if it stays within `budget`, else the limit error.
+#[inline]
+fn charged(spent: u64, bytes: u64, budget: u64) -> Result<u64> {
+    let spent = spent.saturating_add(bytes);
+    if spent > budget {
+        return Err(over_budget(budget));
+    }
+    Ok(spent)
+}
+
+#[cold]
+fn over_budget(budget: u64) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!("pickle needs more than the {budget}-byte budget (Limits::max_bytes)"),
+    )
 }
 
 /// A memo index written in decimal (GET/PUT): Python's `int(text)` rules.
