@@ -94,7 +94,7 @@ impl<R: Read> Unpickler<R> {
         let mark = self.pop_mark()?;
         let target = self.below_mark(mark)?;
         let n = self.stack.len() - mark;
-        if n % 2 != 0 {
+        if !n.is_multiple_of(2) {
             return Err(Error::new(
                 ErrorKind::Unpickling,
                 "odd number of items for SETITEMS",
