@@ -460,6 +460,15 @@ impl Compound<'_> {
     }
 }
 
+/// The integer widths that fit an `i128`, each written by [`Writer::int`].
+macro_rules! widening_ints {
+    ($($method:ident: $ty:ty),*) => {$(
+        fn $method(self, v: $ty) -> Result<()> {
+            self.int(v.into())
+        }
+    )*};
+}
+
 impl<'a> ser::Serializer for &'a mut Writer {
     type Ok = ();
     type Error = Fallback;
@@ -477,33 +486,17 @@ impl<'a> ser::Serializer for &'a mut Writer {
         write_bool(&mut self.framer, self.protocol, v);
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<()> {
-        self.int(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<()> {
-        self.int(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<()> {
-        self.int(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Result<()> {
-        self.int(v.into())
-    }
-    fn serialize_i128(self, v: i128) -> Result<()> {
-        self.int(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result<()> {
-        self.int(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<()> {
-        self.int(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<()> {
-        self.int(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result<()> {
-        self.int(v.into())
-    }
+    widening_ints!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64
+    );
     fn serialize_u128(self, v: u128) -> Result<()> {
         match i128::try_from(v) {
             Ok(v) => self.int(v),
