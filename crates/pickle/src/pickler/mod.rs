@@ -49,6 +49,15 @@ pub(crate) enum Task {
         pos: usize,
         end: usize,
     },
+    /// Protocol 0's unbatched containers: save `items[pos..]` in groups of
+    /// `width` (1 for a list's items, 2 for a dict's key and value), writing
+    /// `op` (APPEND, SETITEM) after each group.
+    SaveGroups {
+        items: std::rc::Rc<[Obj]>,
+        pos: usize,
+        width: usize,
+        op: Opcode,
+    },
     /// Save `obj` without consulting persistent_id (the pid itself).
     SavePid(Obj),
     /// Write one opcode byte.
@@ -254,6 +263,37 @@ impl<W: io::Write> Pickler<W> {
                             }
                             self.tasks.push(Task::Save(item));
                             break;
+                        }
+                    }
+                }
+                Task::SaveGroups {
+                    items,
+                    pos,
+                    width,
+                    op,
+                } => {
+                    let mut i = pos;
+                    while i < items.len() {
+                        let item = items[i];
+                        i += 1;
+                        let closes_group = i.is_multiple_of(width);
+                        if !self.save_inline(heap, item)? {
+                            if i < items.len() {
+                                self.tasks.push(Task::SaveGroups {
+                                    items,
+                                    pos: i,
+                                    width,
+                                    op,
+                                });
+                            }
+                            if closes_group {
+                                self.tasks.push(Task::Op(op));
+                            }
+                            self.tasks.push(Task::Save(item));
+                            break;
+                        }
+                        if closes_group {
+                            self.framer.write_byte(op as u8);
                         }
                     }
                 }
