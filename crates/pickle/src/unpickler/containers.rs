@@ -38,9 +38,7 @@ impl<R: Read> Unpickler<R> {
         }
         self.charge(24 * items.len() as u64)?;
         let dict = heap.new_dict();
-        for pair in items.chunks_exact(2) {
-            heap.dict_set(dict, pair[0], pair[1])?;
-        }
+        heap.dict_set_pairs(dict, &items)?;
         self.push_new(dict)
     }
 
@@ -103,9 +101,7 @@ impl<R: Read> Unpickler<R> {
         self.charge(24 * n as u64)?;
         let items = &self.stack[mark..];
         if heap.kind(target)? == pyobj::Kind::Dict {
-            for pair in items.chunks_exact(2) {
-                heap.dict_set(target, pair[0], pair[1])?;
-            }
+            heap.dict_set_pairs(target, items)?;
         } else {
             let pairs: Vec<_> = items.chunks_exact(2).map(|p| (p[0], p[1])).collect();
             reconstruct::set_items(heap, registry, target, &pairs)?;
