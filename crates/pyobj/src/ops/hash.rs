@@ -339,7 +339,18 @@ impl Heap {
     /// assert_eq!(heap.hash(s)?, 4_644_417_185_603_328_019); // PYTHONHASHSEED=0
     /// # Ok::<(), pyobj::Error>(())
     /// ```
+    #[inline]
     pub fn hash(&self, obj: Obj) -> Result<i64> {
+        // The usual dict key, a str hashed before, answers without a call.
+        if let Some(Object::Str(s)) = self.objects.get(obj) {
+            if let Some(hash) = s.cached_hash() {
+                return Ok(hash);
+            }
+        }
+        self.hash_general(obj)
+    }
+
+    fn hash_general(&self, obj: Obj) -> Result<i64> {
         let items = match self.hash_step(obj)? {
             Step::Done(h) => return Ok(h),
             Step::Tuple(items) => items,
