@@ -7,7 +7,7 @@ use pyobj::{Heap, Kind, Obj};
 use reduce::Registry;
 
 use super::strings::tail;
-use super::{Pickler, ReduceTail, Task};
+use super::{Items, Pickler, ReduceTail, Task};
 use crate::opcodes::Opcode;
 use crate::Result;
 
@@ -28,16 +28,23 @@ impl<W: std::io::Write> Pickler<W> {
     /// that was not full). Tasks go straight onto the stack, last batch
     /// first: most containers are one batch, and building a task list per
     /// container showed up in profiles of many small dicts.
-    fn schedule_batches(&mut self, items: Rc<[Obj]>, width: usize, op: Opcode, empty_tail: bool) {
+    fn schedule_batches(
+        &mut self,
+        items: Items,
+        count: usize,
+        width: usize,
+        op: Opcode,
+        empty_tail: bool,
+    ) {
         let step = BATCHSIZE * width;
-        if empty_tail && (items.len() / width).is_multiple_of(BATCHSIZE) {
+        if empty_tail && (count / width).is_multiple_of(BATCHSIZE) {
             self.tasks.push(Task::Op(op));
             self.tasks.push(Task::Op(Opcode::MARK));
         }
-        let batches = items.len().div_ceil(step);
+        let batches = count.div_ceil(step);
         for batch in (0..batches).rev() {
             let pos = batch * step;
-            let end = (pos + step).min(items.len());
+            let end = (pos + step).min(count);
             self.tasks.push(Task::Op(op));
             self.tasks.push(Task::SaveItems {
                 items: items.clone(),
@@ -74,7 +81,7 @@ impl<W: std::io::Write> Pickler<W> {
         }
         self.tasks.push(Task::FinishTuple { tuple: obj, len });
         self.tasks.push(Task::SaveItems {
-            items,
+            items: Items::Copied(items),
             pos: 0,
             end: len,
         });
@@ -125,10 +132,7 @@ impl<W: std::io::Write> Pickler<W> {
                 self.tasks.push(Task::Save(item));
             }
             // The C pickler closes even a final one-item batch with APPENDS.
-            _ => {
-                let items: Rc<[Obj]> = Rc::from(items);
-                self.schedule_batches(items, 1, Opcode::APPENDS, false);
-            }
+            n => self.schedule_batches(Items::List(obj), n, 1, Opcode::APPENDS, false),
         }
         Ok(())
     }
@@ -154,9 +158,13 @@ impl<W: std::io::Write> Pickler<W> {
                 }
             }
             n => {
-                let flat = dict_items_flat(dict);
-                debug_assert_eq!(flat.len(), 2 * n);
-                self.schedule_batches(flat.into(), 2, Opcode::SETITEMS, true);
+                // Read in place unless removals left holes in the entries.
+                let items = if dict.slot_count() == n {
+                    Items::Dict { dict: obj, len: n }
+                } else {
+                    Items::Copied(dict_items_flat(dict).into())
+                };
+                self.schedule_batches(items, 2 * n, 2, Opcode::SETITEMS, true);
             }
         }
         Ok(())
@@ -175,7 +183,8 @@ impl<W: std::io::Write> Pickler<W> {
         self.framer.write_byte(Opcode::EMPTY_SET as u8);
         self.memoize(obj)?;
         if !items.is_empty() {
-            self.schedule_batches(items.into(), 1, Opcode::ADDITEMS, true);
+            let count = items.len();
+            self.schedule_batches(Items::copied(items), count, 1, Opcode::ADDITEMS, true);
         }
         Ok(())
     }

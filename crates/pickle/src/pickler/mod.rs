@@ -45,7 +45,7 @@ pub(crate) enum Task {
     /// spot, and the walk defers only at the first item that needs its own
     /// steps (most items of big lists never touch the task stack).
     SaveItems {
-        items: std::rc::Rc<[Obj]>,
+        items: Items,
         pos: usize,
         end: usize,
     },
@@ -73,6 +73,29 @@ pub(crate) enum Task {
     FinishReduce(Box<ReduceTail>),
     /// Fast mode: `obj` is no longer being saved.
     Leave(Obj),
+}
+
+/// Where a batch's items come from.
+#[derive(Clone, Debug)]
+pub(crate) enum Items {
+    /// A copy made when the container was reached (tuples, sets, dicts
+    /// with holes, reduce items).
+    Copied(std::rc::Rc<[Obj]>),
+    /// A list's items, read from the heap as they are saved, as CPython's
+    /// batch_list_exact reads by index: no copy to allocate. The slice is
+    /// looked up once per resumption of the batch, not per item.
+    List(Obj),
+    /// A dict without holes: item `i` is slot `i / 2`'s key (even) or
+    /// value (odd), read from the heap. `len` is its size when it was
+    /// reached; a different size later is CPython's "dictionary changed
+    /// size during iteration".
+    Dict { dict: Obj, len: usize },
+}
+
+impl Items {
+    fn copied(items: Vec<Obj>) -> Items {
+        Items::Copied(items.into())
+    }
 }
 
 /// What save_reduce writes after the construction opcode.
@@ -252,20 +275,7 @@ impl<W: io::Write> Pickler<W> {
         while let Some(task) = self.tasks.pop() {
             match task {
                 Task::Save(obj) => self.save(heap, registry, obj, true)?,
-                Task::SaveItems { items, pos, end } => {
-                    let mut i = pos;
-                    while i < end {
-                        let item = items[i];
-                        i += 1;
-                        if !self.save_inline(heap, item)? {
-                            if i < end {
-                                self.tasks.push(Task::SaveItems { items, pos: i, end });
-                            }
-                            self.tasks.push(Task::Save(item));
-                            break;
-                        }
-                    }
-                }
+                Task::SaveItems { items, pos, end } => self.save_items(heap, items, pos, end)?,
                 Task::SaveGroups {
                     items,
                     pos,
@@ -398,10 +408,67 @@ impl<W: io::Write> Pickler<W> {
         }
     }
 
+    /// Saves `items[pos..end]`, atoms and memo hits on the spot; at the
+    /// first item that needs steps of its own, schedules it and the rest.
+    fn save_items(&mut self, heap: &Heap, items: Items, pos: usize, end: usize) -> Result<()> {
+        let deferred = match &items {
+            Items::Copied(all) => self.save_inline_run(heap, &all[pos..end])?,
+            Items::List(list) => {
+                // A list that shrank meanwhile (a hook changed it) ends the
+                // batch early, as CPython's index loop does.
+                let all = heap.as_list(*list)?;
+                self.save_inline_run(heap, &all[pos.min(all.len())..end.min(all.len())])?
+            }
+            Items::Dict { dict, len } => {
+                let payload = heap.as_dict(*dict)?;
+                if payload.len() != *len {
+                    return Err(dict_changed_size());
+                }
+                let mut deferred = None;
+                for i in pos..end {
+                    if !self.save_inline(heap, dict_item(payload, i)?)? {
+                        deferred = Some(i - pos);
+                        break;
+                    }
+                }
+                deferred
+            }
+        };
+        if let Some(offset) = deferred {
+            let i = pos + offset;
+            let item = match &items {
+                Items::Copied(all) => all[i],
+                Items::List(list) => heap.as_list(*list)?[i],
+                Items::Dict { dict, .. } => dict_item(heap.as_dict(*dict)?, i)?,
+            };
+            if i + 1 < end {
+                self.tasks.push(Task::SaveItems {
+                    items,
+                    pos: i + 1,
+                    end,
+                });
+            }
+            self.tasks.push(Task::Save(item));
+        }
+        Ok(())
+    }
+
+    /// Saves items inline until one needs its own steps; returns its
+    /// position in `items`, or `None` when all were saved.
+    #[inline]
+    fn save_inline_run(&mut self, heap: &Heap, items: &[Obj]) -> Result<Option<usize>> {
+        for (offset, &item) in items.iter().enumerate() {
+            if !self.save_inline(heap, item)? {
+                return Ok(Some(offset));
+            }
+        }
+        Ok(None)
+    }
+
     /// Saves `obj` right away if it needs no steps of its own (None, bool,
     /// int, float, a memo hit, a str); false if it must go through save().
-    #[inline]
-    fn save_inline(&mut self, heap: &mut Heap, obj: Obj) -> Result<bool> {
+    #[inline(always)]
+    fn save_inline(&mut self, heap: &Heap, obj: Obj) -> Result<bool> {
         if self.persistent_id.is_some() {
             return Ok(false);
         }
@@ -509,6 +576,22 @@ pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
         let [a, b, c, d] = index.to_le_bytes();
         framer.write(&[Opcode::LONG_BINGET as u8, a, b, c, d]);
     }
+}
+
+/// Item `i` of a dict's keys and values interleaved (see [`Items::Dict`]).
+#[inline]
+fn dict_item(dict: &pyobj::Dict, i: usize) -> Result<Obj> {
+    let (key, value) = dict.slot(i / 2).ok_or_else(dict_changed_size)?;
+    Ok(if i.is_multiple_of(2) { key } else { value })
+}
+
+#[cold]
+fn dict_changed_size() -> Error {
+    // CPython's RuntimeError, raised when a hook changes a dict mid-save.
+    Error::new(
+        ErrorKind::Pickling,
+        "dictionary changed size during iteration",
+    )
 }
 
 /// Pickles `obj` into a new byte vector.

@@ -10,7 +10,7 @@ use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
 
 impl<W: std::io::Write> Pickler<W> {
-    pub(super) fn save_str(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
+    pub(super) fn save_str(&mut self, heap: &Heap, obj: Obj) -> Result<()> {
         let Object::Str(s) = heap.get(obj)? else {
             return Ok(());
         };

@@ -83,6 +83,25 @@ impl Dict {
         self.entries.iter().flatten().map(|e| e.value)
     }
 
+    /// How many entry slots the dict has: its length plus the holes that
+    /// removals leave in a large dict until it is compacted.
+    pub fn slot_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The key and value in entry slot `i` (insertion order), or `None` for
+    /// a hole or past the end. Without holes (`slot_count() == len()`) slot
+    /// `i` is the `i`-th item, which lets a reader walk the dict by index
+    /// without holding an iterator.
+    #[inline]
+    pub fn slot(&self, i: usize) -> Option<(Obj, Obj)> {
+        self.entries
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|e| (e.key, e.value))
+    }
+
     pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
         self.entries.iter().flatten()
     }
