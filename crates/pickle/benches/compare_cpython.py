@@ -3,8 +3,8 @@
 Usage (from the workspace root):  python3 crates/pickle/benches/compare_cpython.py
 
 Writes each workload with CPython into a temporary folder, times
-pickle.loads / pickle.dumps there (best of ROUNDS; each result is freed
-after the clock stops), runs
+pickle.loads / pickle.dumps there (best of at least ROUNDS rounds, more
+for short workloads; each result is freed after the clock stops), runs
 `cargo run --release -p pickle --example pickle_timings` on the same files, and
 prints a Markdown table of times and ratios (CPython / ours: above 1 means we
 are faster) with their geometric means.
@@ -61,9 +61,20 @@ def workloads():
     return w
 
 
+def rounds_for(fn):
+    """At least ROUNDS, and enough to fill about a quarter of a second (at
+    most 1000), as the Rust side chooses: short workloads need many samples
+    for a stable minimum."""
+    start = time.perf_counter()
+    value = fn()
+    once = max(time.perf_counter() - start, 1e-6)
+    del value
+    return max(ROUNDS, min(1000, int(0.25 / once)))
+
+
 def best(fn):
     result = float("inf")
-    for _ in range(ROUNDS):
+    for _ in range(rounds_for(fn)):
         start = time.perf_counter()
         value = fn()
         result = min(result, time.perf_counter() - start)
@@ -95,7 +106,7 @@ def main():
         check=True, capture_output=True, text=True,
     ).stdout
     ours = {row["file"]: row for row in map(json.loads, out.splitlines())}
-    print(f"CPython {sys.version.split()[0]}, best of {ROUNDS}\n")
+    print(f"CPython {sys.version.split()[0]}, best of at least {ROUNDS} rounds (more for short workloads, up to 1000, to fill 0.25 s)\n")
     print("| workload | protocol | CPython loads ms | ours loads ms (fresh heap) | ratio | ours loads ms (warm heap) | ratio | CPython dumps ms | ours dumps ms | dumps ratio | identical bytes | serde-pickle loads ms | serde-pickle dumps ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     load_ratios, warm_ratios, dump_ratios = [], [], []

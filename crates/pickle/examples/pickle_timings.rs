@@ -1,5 +1,6 @@
 //! Times `loads` and `dumps` on pickle files given on the command line and
-//! prints one JSON object per file: best-of-N nanoseconds per load (into a
+//! prints one JSON object per file: best-of-N nanoseconds (N at least the
+//! first argument, more for fast workloads) per load (into a
 //! fresh heap, and into one long-lived heap collected between loads) and per
 //! dump (at the file's own protocol), whether the re-dump is identical, and
 //! the same two timings for `serde-pickle` (the existing Rust crate) where it
@@ -17,9 +18,9 @@ use reduce::Registry;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let rounds: usize = args
+    let min_rounds: usize = args
         .next()
-        .ok_or("usage: timings ROUNDS FILE...")?
+        .ok_or("usage: timings MIN_ROUNDS FILE...")?
         .parse()?;
     for path in args {
         let data = std::fs::read(&path)?;
@@ -29,6 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             0
         };
         let options = DumpOptions::new().protocol(protocol)?;
+        let rounds = rounds_for(&data, min_rounds)?;
         let mut best_load = f64::INFINITY;
         let mut best_dump = f64::INFINITY;
         let mut identical = false;
@@ -81,6 +83,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// How many rounds to time: at least `min_rounds`, and enough to fill
+/// about a quarter of a second (at most 1000), so that sub-millisecond
+/// workloads get a minimum over hundreds of samples rather than five noisy
+/// ones. `benches/compare_cpython.py` chooses CPython's rounds the same way.
+fn rounds_for(data: &[u8], min_rounds: usize) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut heap = Heap::new();
+    let mut registry = Registry::new(&mut heap);
+    let start = Instant::now();
+    Unpickler::from_slice(data, LoadOptions::new())
+        .resolver(Box::new(StandInResolver))
+        .load(&mut heap, &mut registry)?;
+    let once = start.elapsed().as_secs_f64().max(1e-6);
+    Ok(((0.25 / once) as usize).clamp(min_rounds, 1000))
 }
 
 /// Best-of-`rounds` load and dump times of `serde-pickle`'s value API, as

@@ -77,22 +77,13 @@ impl<V: Copy + Default> ObjTable<V> {
     }
 
     /// Stores `value` for `obj`, returning the value it replaces.
+    #[inline]
     pub fn insert(&mut self, obj: Obj, value: V) -> Option<V> {
         let (slot, version) = split(obj);
-        let page_number = slot / PAGE;
-        if self.pages.len() <= page_number {
-            self.pages.resize_with(page_number + 1, || None);
-        }
-        let page = self.pages[page_number].get_or_insert_with(|| {
-            vec![
-                Entry {
-                    version: 0,
-                    value: V::default()
-                };
-                PAGE
-            ]
-            .into_boxed_slice()
-        });
+        let page = match self.pages.get_mut(slot / PAGE) {
+            Some(Some(page)) => page,
+            _ => new_page(&mut self.pages, slot / PAGE),
+        };
         let entry = &mut page[slot % PAGE];
         let previous = (entry.version == version).then_some(entry.value);
         if previous.is_none() {
@@ -117,4 +108,25 @@ impl<V: Copy + Default> ObjTable<V> {
         self.pages.clear();
         self.len = 0;
     }
+}
+
+/// Allocates page `page_number` (once per 1,024 slots touched).
+#[cold]
+fn new_page<V: Copy + Default>(
+    pages: &mut Vec<Option<Box<[Entry<V>]>>>,
+    page_number: usize,
+) -> &mut Box<[Entry<V>]> {
+    if pages.len() <= page_number {
+        pages.resize_with(page_number + 1, || None);
+    }
+    pages[page_number].get_or_insert_with(|| {
+        vec![
+            Entry {
+                version: 0,
+                value: V::default()
+            };
+            PAGE
+        ]
+        .into_boxed_slice()
+    })
 }
