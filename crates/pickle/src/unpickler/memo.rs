@@ -31,6 +31,25 @@ impl Memo {
         self.get(index).is_some()
     }
 
+    /// MEMOIZE: stores `obj` at the next index (`len()`). Returns false,
+    /// storing nothing, when that would make more than `max` entries (a
+    /// store that replaces an entry is always allowed, as in `insert`'s
+    /// callers).
+    #[inline]
+    pub(super) fn push_next(&mut self, obj: Obj, max: usize) -> bool {
+        if self.filled >= max && !self.contains(self.filled as u64) {
+            return false;
+        }
+        if self.filled == self.dense.len() {
+            // No holes or sparse entries: the usual, append-only memo.
+            self.dense.push(Some(obj));
+            self.filled += 1;
+        } else {
+            self.insert(self.filled as u64, obj);
+        }
+        true
+    }
+
     #[inline]
     pub(super) fn insert(&mut self, index: u64, obj: Obj) {
         let i = index as usize;

@@ -202,8 +202,10 @@ impl<R: Read> Unpickler<R> {
                     self.put_memo(i)?;
                 }
                 Opcode::MEMOIZE => {
-                    let i = self.memo.len() as u64;
-                    self.put_memo(i)?;
+                    let top = self.top()?;
+                    if !self.memo.push_next(top, self.options.limits.max_memo) {
+                        return Err(self.memo_full());
+                    }
                 }
                 Opcode::PROTO => self.load_proto()?,
                 Opcode::FRAME => self.load_frame()?,
@@ -484,16 +486,21 @@ impl<R: Read> Unpickler<R> {
     fn put_memo(&mut self, index: u64) -> Result<()> {
         let top = self.top()?;
         if self.memo.len() >= self.options.limits.max_memo && !self.memo.contains(index) {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!(
-                    "more than {} memo entries (Limits::max_memo)",
-                    self.options.limits.max_memo
-                ),
-            ));
+            return Err(self.memo_full());
         }
         self.memo.insert(index, top);
         Ok(())
+    }
+
+    #[cold]
+    fn memo_full(&self) -> Error {
+        Error::new(
+            ErrorKind::Limit,
+            format!(
+                "more than {} memo entries (Limits::max_memo)",
+                self.options.limits.max_memo
+            ),
+        )
     }
 
     fn load_get(&mut self) -> Result<()> {

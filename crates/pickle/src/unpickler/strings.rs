@@ -70,8 +70,8 @@ impl<R: Read> Unpickler<R> {
     /// BINUNICODE / SHORT_BINUNICODE / BINUNICODE8: UTF-8, surrogates allowed.
     pub(super) fn load_binunicode(&mut self, heap: &mut Heap, n: u64) -> Result<()> {
         let bytes = self.read_payload(n)?;
-        let text = Str::from_utf8_surrogatepass(bytes)?;
-        self.push_new(heap.new_str_from(text))
+        let text = heap.new_str_utf8(bytes)?;
+        self.push_new(text)
     }
 }
 

@@ -392,6 +392,27 @@ impl Heap {
         self.objects.insert(Object::Str(Str::from(value)))
     }
 
+    /// A `str` decoded from UTF-8 in which encoded surrogates are allowed
+    /// (what pickle's BINUNICODE carries; see
+    /// [`Str::from_utf8_surrogatepass`]). Short ASCII text, the usual case,
+    /// is built straight into its slot.
+    ///
+    /// ```
+    /// use pyobj::Heap;
+    /// let mut heap = Heap::new();
+    /// let s = heap.new_str_utf8(b"caf\xc3\xa9")?;
+    /// assert_eq!(heap.repr(s)?, "'café'");
+    /// assert!(heap.new_str_utf8(b"\xff").is_err());
+    /// # Ok::<(), pyobj::Error>(())
+    /// ```
+    #[inline]
+    pub fn new_str_utf8(&mut self, bytes: &[u8]) -> Result<Obj> {
+        if let Some(short) = Str::short_ascii(bytes) {
+            return Ok(self.objects.insert(Object::Str(short)));
+        }
+        Ok(self.new_str_from(Str::from_utf8_surrogatepass(bytes)?))
+    }
+
     /// A `str` from a [`Str`] payload (which may hold lone surrogates).
     pub fn new_str_from(&mut self, value: Str) -> Obj {
         self.objects.insert(Object::Str(value))
