@@ -905,6 +905,18 @@ pub static OPCODES: [OpcodeInfo; 68] = [
 ];
 
 /// Table index of each byte's opcode, or `u8::MAX` for bytes that are not opcodes.
+/// Byte → opcode in one load (the unpickler decodes one per opcode it
+/// runs), built at compile time from the table.
+static DECODE: [Option<Opcode>; 256] = {
+    let mut table = [None; 256];
+    let mut row = 0;
+    while row < OPCODES.len() {
+        table[OPCODES[row].code as usize] = Some(OPCODES[row].opcode);
+        row += 1;
+    }
+    table
+};
+
 static BY_BYTE: [u8; 256] = [
     255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
     255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
@@ -925,9 +937,7 @@ impl Opcode {
     /// The opcode a byte encodes, if any.
     #[inline]
     pub fn from_byte(byte: u8) -> Option<Opcode> {
-        OPCODES
-            .get(BY_BYTE[byte as usize] as usize)
-            .map(|info| info.opcode)
+        DECODE[byte as usize]
     }
 
     /// This opcode's row of the table.

@@ -162,12 +162,21 @@ impl<R: Read> Unpickler<R> {
     fn run(&mut self, heap: &mut Heap, registry: &mut Registry) -> Result<Obj> {
         loop {
             let offset = self.reader.offset();
-            self.at = (offset, None);
-            let Some(byte) = self.reader.next_byte()? else {
-                // CPython's only EOFError: no opcode where one was expected.
-                return Err(Error::new(ErrorKind::Truncated, "Ran out of input"));
+            // `at` is written once per opcode; the error paths set it themselves.
+            let byte = match self.reader.next_byte() {
+                Ok(Some(byte)) => byte,
+                Ok(None) => {
+                    self.at = (offset, None);
+                    // CPython's only EOFError: no opcode where one was expected.
+                    return Err(Error::new(ErrorKind::Truncated, "Ran out of input"));
+                }
+                Err(e) => {
+                    self.at = (offset, None);
+                    return Err(e);
+                }
             };
             let Some(op) = Opcode::from_byte(byte) else {
+                self.at = (offset, None);
                 return Err(invalid_load_key(byte));
             };
             self.at = (offset, Some(op));
