@@ -339,13 +339,24 @@ impl Heap {
     /// # Ok::<(), pyobj::Error>(())
     /// ```
     pub fn dict_set_pairs(&mut self, dict: Obj, pairs: &[Obj]) -> Result<()> {
-        self.dict_payload_mut(dict)?
-            .entries
-            .reserve(pairs.len() / 2);
-        for pair in pairs.chunks_exact(2) {
-            self.dict_set(dict, pair[0], pair[1])?;
-        }
-        Ok(())
+        // The payload is taken out of its slot for the whole batch, so each
+        // pair costs one probe and no slot lookups of the dict; keys are
+        // compared through the heap meanwhile, which never needs this
+        // dict (a dict is unhashable, so no key can contain it). It goes
+        // back on every path, errors included.
+        let mut payload = std::mem::take(self.dict_payload_mut(dict)?);
+        payload.entries.reserve(pairs.len() / 2);
+        let result = pairs.chunks_exact(2).try_for_each(|pair| {
+            let (key, value) = (pair[0], pair[1]);
+            let hash = self.hash(key)?;
+            match payload.find(self, key, hash)? {
+                Some(position) => payload.set_value_at(position, value),
+                None => payload.insert_new(hash, key, value),
+            }
+            Ok(())
+        });
+        *self.dict_payload_mut(dict)? = payload;
+        result
     }
 
     /// `dict.get(key)`: the value, or `None` if the key is absent.
