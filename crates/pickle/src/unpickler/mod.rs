@@ -482,13 +482,11 @@ impl<R: Read> Unpickler<R> {
 
     // ---- the memo ----
 
+    #[inline]
     fn get_memo(&mut self, index: u64) -> Result<()> {
         match self.memo.get(index) {
             Some(obj) => self.push(obj),
-            None => Err(Error::new(
-                ErrorKind::Unpickling,
-                format!("Memo value not found at index {index}"),
-            )),
+            None => Err(memo_missing(index)),
         }
     }
 
@@ -615,6 +613,14 @@ impl<R: Read> Unpickler<R> {
             )),
         }
     }
+}
+
+#[cold]
+fn memo_missing(index: u64) -> Error {
+    Error::new(
+        ErrorKind::Unpickling,
+        format!("Memo value not found at index {index}"),
+    )
 }
 
 /// `spent + bytes` if it stays within `budget`, else the limit error.
