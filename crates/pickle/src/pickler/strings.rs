@@ -5,7 +5,7 @@ use pyobj::{Heap, Kind, Obj, Object};
 use reduce::Registry;
 
 use super::{Pickler, ReduceTail, Task};
-use crate::framing::Framer;
+use crate::framing::{Framer, Header};
 use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
 
@@ -77,8 +77,8 @@ impl<W: std::io::Write> Pickler<W> {
     /// BYTEARRAY8 with the bytes of a bytearray or a writable PickleBuffer.
     pub(super) fn save_bytearray_data(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
         let data = heap.as_bytes(obj)?;
-        let header = Header::new(Opcode::BYTEARRAY8, &(data.len() as u64).to_le_bytes());
-        self.framer.write_large(header.as_bytes(), data)?;
+        let header = Header::new(Opcode::BYTEARRAY8, (data.len() as u64).to_le_bytes());
+        self.framer.write_large(&header, data)?;
         self.memoize(obj)
     }
 
@@ -105,6 +105,7 @@ impl<W: std::io::Write> Pickler<W> {
 /// line in raw-unicode-escape, else the sized BINUNICODE forms. `data` is
 /// the str as UTF-8 with surrogates passed through; `code_points` is only
 /// asked for when protocol 0 must escape.
+#[inline]
 pub(crate) fn write_str<W: std::io::Write, I: Iterator<Item = u32>>(
     framer: &mut Framer<W>,
     protocol: u8,
@@ -134,7 +135,7 @@ pub(crate) fn write_str<W: std::io::Write, I: Iterator<Item = u32>>(
         (protocol >= 4).then_some(Opcode::BINUNICODE8),
         "a string",
     )?;
-    framer.write_large(header.as_bytes(), data)
+    framer.write_large(&header, data)
 }
 
 /// A bytes object's opcode and payload at protocol 3 and up (not its memo
@@ -151,34 +152,12 @@ pub(crate) fn write_bytes<W: std::io::Write>(
         (protocol >= 4).then_some(Opcode::BINBYTES8),
         "a bytes object",
     )?;
-    framer.write_large(header.as_bytes(), data)
-}
-
-/// An opcode and its little-endian length, built on the stack (a header is
-/// written for every str and bytes object).
-struct Header {
-    bytes: [u8; 9],
-    len: usize,
-}
-
-impl Header {
-    fn new(op: Opcode, length: &[u8]) -> Header {
-        let mut bytes = [0u8; 9];
-        bytes[0] = op as u8;
-        bytes[1..=length.len()].copy_from_slice(length);
-        Header {
-            bytes,
-            len: 1 + length.len(),
-        }
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
+    framer.write_large(&header, data)
 }
 
 /// The opcode and length for a payload of `n` bytes: the one-byte-length
 /// form if allowed and it fits, else four bytes, else eight if allowed.
+#[inline]
 fn sized_header(
     n: usize,
     short: Option<Opcode>,
@@ -187,9 +166,9 @@ fn sized_header(
     what: &str,
 ) -> Result<Header> {
     match (short, eight) {
-        (Some(op), _) if n <= 0xff => Ok(Header::new(op, &[n as u8])),
-        _ if n <= 0xffff_ffff => Ok(Header::new(four, &(n as u32).to_le_bytes())),
-        (_, Some(op)) => Ok(Header::new(op, &(n as u64).to_le_bytes())),
+        (Some(op), _) if n <= 0xff => Ok(Header::new(op, [n as u8])),
+        _ if n <= 0xffff_ffff => Ok(Header::new(four, (n as u32).to_le_bytes())),
+        (_, Some(op)) => Ok(Header::new(op, (n as u64).to_le_bytes())),
         (_, None) => Err(Error::new(
             ErrorKind::Object(pyobj::ErrorKind::Overflow),
             format!("serializing {what} larger than 4 GiB requires pickle protocol 4 or higher"),
