@@ -195,6 +195,7 @@ fn signed_residue(negative: bool, residue: u64) -> i64 {
 }
 
 /// `hash(n)` for a machine-word int.
+#[inline]
 pub(crate) fn hash_i64(n: i64) -> i64 {
     signed_residue(n < 0, n.unsigned_abs() % MODULUS)
 }
@@ -341,11 +342,16 @@ impl Heap {
     /// ```
     #[inline]
     pub fn hash(&self, obj: Obj) -> Result<i64> {
-        // The usual dict key, a str hashed before, answers without a call.
-        if let Some(Object::Str(s)) = self.objects.get(obj) {
-            if let Some(hash) = s.cached_hash() {
-                return Ok(hash);
+        // The usual dict keys, a str hashed before and a machine-sized int,
+        // answer without a call.
+        match self.objects.get(obj) {
+            Some(Object::Str(s)) => {
+                if let Some(hash) = s.cached_hash() {
+                    return Ok(hash);
+                }
             }
+            Some(Object::Int(Int::Small(v))) => return Ok(hash_i64(*v)),
+            _ => {}
         }
         self.hash_general(obj)
     }
