@@ -545,6 +545,7 @@ impl<W: io::Write> Pickler<W> {
 
 /// The memo store of the object just written: PUT, BINPUT/LONG_BINPUT, or
 /// protocol 4's MEMOIZE (which takes the next index implicitly).
+#[inline]
 pub(crate) fn write_put<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
     match protocol {
         0 => {
@@ -565,6 +566,7 @@ pub(crate) fn write_put<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
 }
 
 /// A memo fetch: GET, BINGET or LONG_BINGET.
+#[inline]
 pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
     if protocol == 0 {
         framer.write_byte(Opcode::GET as u8);
