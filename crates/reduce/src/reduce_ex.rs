@@ -257,8 +257,18 @@ fn replay_stand_in(
     class: Obj,
     protocol: u8,
 ) -> Result<Reduced> {
-    let record = heap.native::<StandIn>(obj)?.cloned();
-    let Some(record) = record else {
+    // Only what the reduce value needs is copied out of the record: cloning
+    // the whole of it allocated its `states` vector once per instance.
+    let record = heap.native::<StandIn>(obj)?.map(|r| {
+        (
+            r.callable,
+            r.construction.clone(),
+            r.states.last().copied(),
+            (!r.listitems.is_empty()).then(|| r.listitems.clone()),
+            (!r.dictitems.is_empty()).then(|| r.dictitems.clone()),
+        )
+    });
+    let Some((record_callable, construction, state, listitems, dictitems)) = record else {
         // Made by copyreg._reconstructor and never given state: a plain object.
         return if protocol < 2 {
             reduce_ex_legacy(heap, registry, obj, class, protocol)
@@ -266,8 +276,8 @@ fn replay_stand_in(
             reduce_newobj(heap, registry, obj, class)
         };
     };
-    let (callable, args) = match record.construction {
-        Construction::Call { args } => (record.callable, args),
+    let (callable, args) = match construction {
+        Construction::Call { args } => (record_callable, args),
         Construction::NewObj { args } => {
             let mut items = vec![class];
             items.extend_from_slice(heap.as_tuple(args)?);
@@ -290,9 +300,9 @@ fn replay_stand_in(
     Ok(Reduced::Value(ReduceValue {
         callable,
         args,
-        state: record.states.last().copied(),
-        listitems: (!record.listitems.is_empty()).then_some(record.listitems),
-        dictitems: (!record.dictitems.is_empty()).then_some(record.dictitems),
+        state,
+        listitems,
+        dictitems,
         state_setter: None,
     }))
 }

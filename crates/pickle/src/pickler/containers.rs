@@ -68,20 +68,20 @@ impl<W: std::io::Write> Pickler<W> {
     }
 
     pub(super) fn save_tuple(&mut self, heap: &mut Heap, obj: Obj) -> Result<()> {
-        let items: Rc<[Obj]> = Rc::from(heap.as_tuple(obj)?);
+        let len = heap.as_tuple(obj)?.len();
         let protocol = self.options.protocol;
-        if items.is_empty() {
+        if len == 0 {
             // Never memoized.
             self.framer.write(if protocol == 0 { b"(t" } else { b")" });
             return Ok(());
         }
-        let len = items.len();
         if !(protocol >= 2 && len <= 3) {
             self.framer.write_byte(Opcode::MARK as u8);
         }
         self.tasks.push(Task::FinishTuple { tuple: obj, len });
+        // Tuples are immutable: their items are read in place.
         self.tasks.push(Task::SaveItems {
-            items: Items::Copied(items),
+            items: Items::Seq(obj),
             pos: 0,
             end: len,
         });
@@ -132,7 +132,7 @@ impl<W: std::io::Write> Pickler<W> {
                 self.tasks.push(Task::Save(item));
             }
             // The C pickler closes even a final one-item batch with APPENDS.
-            n => self.schedule_batches(Items::List(obj), n, 1, Opcode::APPENDS, false),
+            n => self.schedule_batches(Items::Seq(obj), n, 1, Opcode::APPENDS, false),
         }
         Ok(())
     }

@@ -70,7 +70,10 @@ pub(crate) enum Task {
     /// After a frozenset's items (protocol 4+).
     FinishFrozenSet(Obj),
     /// After REDUCE/NEWOBJ: memo check, then items and state.
-    FinishReduce(Box<ReduceTail>),
+    /// Its tail is the top of [`Pickler::tails`]: the FinishReduce tasks
+    /// run in the reverse order of their pushing, like the tails stack, and
+    /// keeping the tail there keeps `Task` small without a box per reduce.
+    FinishReduce,
     /// Fast mode: `obj` is no longer being saved.
     Leave(Obj),
 }
@@ -81,10 +84,10 @@ pub(crate) enum Items {
     /// A copy made when the container was reached (tuples, sets, dicts
     /// with holes, reduce items).
     Copied(std::rc::Rc<[Obj]>),
-    /// A list's items, read from the heap as they are saved, as CPython's
-    /// batch_list_exact reads by index: no copy to allocate. The slice is
-    /// looked up once per resumption of the batch, not per item.
-    List(Obj),
+    /// A list's or tuple's items, read from the heap as they are saved, as
+    /// CPython's batch_list_exact reads by index: no copy to allocate. The
+    /// slice is looked up once per resumption of the batch, not per item.
+    Seq(Obj),
     /// A dict without holes: item `i` is slot `i / 2`'s key (even) or
     /// value (odd), read from the heap. `len` is its size when it was
     /// reached; a different size later is CPython's "dictionary changed
@@ -137,6 +140,8 @@ pub struct Pickler<W> {
     reducer_override: Option<ReducerOverride>,
     dispatch_table: Option<DispatchTable>,
     buffer_callback: Option<BufferCallback>,
+    /// The pending reduce tails, one per [`Task::FinishReduce`] on `tasks`.
+    tails: Vec<ReduceTail>,
     /// Reused for protocol 0's float text, so each float allocates nothing.
     scratch: String,
     /// Fast mode: containers being saved, to refuse cycles.
@@ -160,6 +165,7 @@ impl<W: io::Write> Pickler<W> {
             options,
             memo: ObjTable::new(),
             tasks: Vec::new(),
+            tails: Vec::new(),
             persistent_id: None,
             reducer_override: None,
             dispatch_table: None,
@@ -262,11 +268,13 @@ impl<W: io::Write> Pickler<W> {
             self.framer.start_framing();
         }
         self.tasks.clear();
+        self.tails.clear();
         self.in_progress.clear();
         self.tasks.push(Task::Op(Opcode::STOP));
         self.tasks.push(Task::Save(obj));
         let result = self.run(heap, registry);
         self.tasks.clear();
+        self.tails.clear();
         result?;
         self.framer.finish()
     }
@@ -312,7 +320,12 @@ impl<W: io::Write> Pickler<W> {
                 Task::Memoize(obj) => self.memoize(obj)?,
                 Task::FinishTuple { tuple, len } => self.finish_tuple(tuple, len)?,
                 Task::FinishFrozenSet(set) => self.finish_frozenset(set)?,
-                Task::FinishReduce(tail) => self.finish_reduce(*tail)?,
+                Task::FinishReduce => {
+                    let tail = self.tails.pop().ok_or_else(|| {
+                        Error::new(ErrorKind::Pickling, "internal: reduce tail missing")
+                    })?;
+                    self.finish_reduce(tail)?
+                }
                 Task::Leave(obj) => {
                     self.in_progress.remove(&obj);
                 }
@@ -413,10 +426,10 @@ impl<W: io::Write> Pickler<W> {
     fn save_items(&mut self, heap: &Heap, items: Items, pos: usize, end: usize) -> Result<()> {
         let deferred = match &items {
             Items::Copied(all) => self.save_inline_run(heap, &all[pos..end])?,
-            Items::List(list) => {
+            Items::Seq(seq) => {
                 // A list that shrank meanwhile (a hook changed it) ends the
                 // batch early, as CPython's index loop does.
-                let all = heap.as_list(*list)?;
+                let all = seq_items(heap, *seq)?;
                 self.save_inline_run(heap, &all[pos.min(all.len())..end.min(all.len())])?
             }
             Items::Dict { dict, len } => {
@@ -438,7 +451,7 @@ impl<W: io::Write> Pickler<W> {
             let i = pos + offset;
             let item = match &items {
                 Items::Copied(all) => all[i],
-                Items::List(list) => heap.as_list(*list)?[i],
+                Items::Seq(seq) => seq_items(heap, *seq)?[i],
                 Items::Dict { dict, .. } => dict_item(heap.as_dict(*dict)?, i)?,
             };
             if i + 1 < end {
@@ -493,6 +506,12 @@ impl<W: io::Write> Pickler<W> {
             },
         }
         Ok(true)
+    }
+
+    /// Schedules `finish_reduce(tail)` (see [`Task::FinishReduce`]).
+    pub(super) fn push_finish_reduce(&mut self, tail: ReduceTail) {
+        self.tails.push(tail);
+        self.tasks.push(Task::FinishReduce);
     }
 
     fn override_reduce(&mut self, heap: &mut Heap, obj: Obj) -> Result<Option<Obj>> {
@@ -577,6 +596,22 @@ pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
     } else {
         let [a, b, c, d] = index.to_le_bytes();
         framer.write(&[Opcode::LONG_BINGET as u8, a, b, c, d]);
+    }
+}
+
+/// The items of a list or tuple (see [`Items::Seq`]).
+#[inline]
+fn seq_items(heap: &Heap, seq: Obj) -> Result<&[Obj]> {
+    match heap.get(seq)? {
+        Object::List(items) => Ok(items),
+        Object::Tuple(items) => Ok(items),
+        other => Err(Error::new(
+            ErrorKind::Pickling,
+            format!(
+                "internal: expected a list or tuple, got {}",
+                other.type_name()
+            ),
+        )),
     }
 }
 

@@ -8,6 +8,15 @@ use super::{Pickler, ReduceTail, Task};
 use crate::opcodes::Opcode;
 use crate::{compat, Error, ErrorKind, Result};
 
+/// What save_reduce does with a reduce value's callable: CPython looks at
+/// its `__name__` for copyreg's two constructors.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Constructor {
+    NewObj,
+    NewObjEx,
+    Other,
+}
+
 fn pickling(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Pickling, message)
 }
@@ -103,13 +112,13 @@ impl<W: std::io::Write> Pickler<W> {
             let last = heap.new_str(last);
             let args = heap.new_tuple(vec![parent, last]);
             self.schedule_global_tail(obj);
-            self.tasks.push(Task::FinishReduce(Box::new(ReduceTail {
+            self.push_finish_reduce(ReduceTail {
                 obj: None,
                 listitems: None,
                 dictitems: None,
                 state: None,
                 state_setter: None,
-            })));
+            });
             self.tasks.push(Task::Op(Opcode::REDUCE));
             self.tasks.push(Task::Save(args));
             self.tasks.push(Task::Save(getattr));
@@ -193,16 +202,21 @@ impl<W: std::io::Write> Pickler<W> {
             state_setter,
         } = value;
         let protocol = self.options.protocol;
-        let callable_name = match heap.get(callable)? {
-            Object::Function(f) => heap.as_str(f.qualname()).unwrap_or("").to_string(),
-            Object::Class(c) => heap.as_str(c.qualname()).unwrap_or("").to_string(),
+        let name_of = |qualname: Obj| match heap.as_str(qualname).unwrap_or("") {
+            "__newobj__" => Constructor::NewObj,
+            "__newobj_ex__" => Constructor::NewObjEx,
+            _ => Constructor::Other,
+        };
+        let constructor = match heap.get(callable)? {
+            Object::Function(f) => name_of(f.qualname()),
+            Object::Class(c) => name_of(c.qualname()),
             // Callable instances: a functools.partial, or a stand-in the
             // pickle being re-written called.
             Object::Instance(_)
                 if heap.native::<reduce::partial::Partial>(callable)?.is_some()
                     || registry.is_stand_in(heap.type_of(callable)?) =>
             {
-                String::new()
+                Constructor::Other
             }
             _ => {
                 return Err(pickling(
@@ -210,16 +224,15 @@ impl<W: std::io::Write> Pickler<W> {
                 ))
             }
         };
-        let items = heap.as_tuple(args)?.to_vec();
-        let tail = ReduceTail {
+        self.push_finish_reduce(ReduceTail {
             obj: Some(obj),
             listitems,
             dictitems,
             state,
             state_setter,
-        };
-        self.tasks.push(Task::FinishReduce(Box::new(tail)));
-        if protocol >= 2 && callable_name == "__newobj_ex__" {
+        });
+        if protocol >= 2 && constructor == Constructor::NewObjEx {
+            let items = heap.as_tuple(args)?;
             let [class, positional, kwargs] = items[..] else {
                 return Err(pickling(format!(
                     "length of the NEWOBJ_EX argument tuple must be exactly 3, not {}",
@@ -263,17 +276,19 @@ impl<W: std::io::Write> Pickler<W> {
             self.tasks.push(Task::Save(class));
             return Ok(());
         }
-        if protocol >= 2 && callable_name == "__newobj__" {
-            let Some((&class, rest)) = items.split_first() else {
+        if protocol >= 2 && constructor == Constructor::NewObj {
+            let Some((&class, rest)) = heap.as_tuple(args)?.split_first() else {
                 return Err(pickling("__newobj__ arglist is empty"));
             };
+            // `args[1:]`: a fresh tuple, as in CPython (the empty one is the singleton).
+            let rest = rest.to_vec();
             if heap.as_class(class).is_err() {
                 return Err(pickling("args[0] from __newobj__ args is not a type"));
             }
             if heap.type_of(obj)? != class {
                 return Err(pickling("args[0] from __newobj__ args has the wrong class"));
             }
-            let rest = heap.new_tuple(rest.to_vec());
+            let rest = heap.new_tuple(rest);
             self.tasks.push(Task::Op(Opcode::NEWOBJ));
             self.tasks.push(Task::Save(rest));
             self.tasks.push(Task::Save(class));

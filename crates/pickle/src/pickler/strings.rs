@@ -93,7 +93,7 @@ impl<W: std::io::Write> Pickler<W> {
         tail: ReduceTail,
     ) -> Result<()> {
         let _ = heap;
-        self.tasks.push(Task::FinishReduce(Box::new(tail)));
+        self.push_finish_reduce(tail);
         self.tasks.push(Task::Op(Opcode::REDUCE));
         self.tasks.push(Task::Save(args));
         self.tasks.push(Task::Save(callable));
