@@ -202,9 +202,13 @@ impl<W: std::io::Write> Pickler<W> {
             state_setter,
         } = value;
         let protocol = self.options.protocol;
-        let name_of = |qualname: Obj| match heap.as_str(qualname).unwrap_or("") {
-            "__newobj__" => Constructor::NewObj,
-            "__newobj_ex__" => Constructor::NewObjEx,
+        // Compared as bytes: `as_str` would validate UTF-8 on every reduce.
+        let name_of = |qualname: Obj| match heap
+            .as_str_obj(qualname)
+            .map(|s| s.as_surrogatepass_bytes())
+        {
+            Ok(b"__newobj__") => Constructor::NewObj,
+            Ok(b"__newobj_ex__") => Constructor::NewObjEx,
             _ => Constructor::Other,
         };
         let constructor = match heap.get(callable)? {
