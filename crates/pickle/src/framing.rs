@@ -59,6 +59,21 @@ impl<W: io::Write> Framer<W> {
         self.buffer.extend_from_slice(bytes);
     }
 
+    /// An opcode with a one-byte length, its payload (at most 255 bytes)
+    /// and one more opcode byte, with one frame check and one reservation:
+    /// a short str followed by its MEMOIZE, the most common pair in a
+    /// protocol 4 pickle.
+    #[inline]
+    pub(crate) fn write_short_then(&mut self, op: Opcode, payload: &[u8], then: Opcode) {
+        debug_assert!(payload.len() <= 0xff);
+        self.open_frame_if_needed();
+        self.buffer.reserve(payload.len() + 3);
+        self.buffer
+            .extend_from_slice(&[op as u8, payload.len() as u8]);
+        self.buffer.extend_from_slice(payload);
+        self.buffer.push(then as u8);
+    }
+
     /// Writes an integer in decimal (protocol 0's INT, PUT and GET), without
     /// an intermediate string.
     pub(crate) fn write_decimal(&mut self, value: i64) {

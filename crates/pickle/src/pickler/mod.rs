@@ -549,11 +549,18 @@ impl<W: io::Write> Pickler<W> {
         if self.options.fast {
             return Ok(());
         }
+        let index = self.remember(obj)?;
+        write_put(&mut self.framer, self.options.protocol, index);
+        Ok(())
+    }
+
+    /// Gives `obj` the next memo index, without writing the PUT.
+    #[inline]
+    fn remember(&mut self, obj: Obj) -> Result<u32> {
         let index = u32::try_from(self.memo.len())
             .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))?;
         self.memo.insert(obj, index);
-        write_put(&mut self.framer, self.options.protocol, index);
-        Ok(())
+        Ok(index)
     }
 
     fn write_get(&mut self, index: u32) -> Result<()> {

@@ -14,6 +14,14 @@ impl<W: std::io::Write> Pickler<W> {
         let Object::Str(s) = heap.get(obj)? else {
             return Ok(());
         };
+        let data = s.as_surrogatepass_bytes();
+        if self.options.protocol >= 4 && data.len() <= 0xff && !self.options.fast {
+            // SHORT_BINUNICODE and MEMOIZE in one write.
+            self.remember(obj)?;
+            self.framer
+                .write_short_then(Opcode::SHORT_BINUNICODE, data, Opcode::MEMOIZE);
+            return Ok(());
+        }
         write_str(
             &mut self.framer,
             self.options.protocol,

@@ -203,6 +203,16 @@ impl Writer {
     fn str(&mut self, value: &str) -> Result<()> {
         self.record_key(b's', value);
         self.begin()?;
+        if self.protocol >= 4 && value.len() <= 0xff {
+            // SHORT_BINUNICODE and MEMOIZE in one write.
+            self.memo_len = self.memo_len.checked_add(1).ok_or(Fallback)?;
+            self.framer.write_short_then(
+                Opcode::SHORT_BINUNICODE,
+                value.as_bytes(),
+                Opcode::MEMOIZE,
+            );
+            return Ok(());
+        }
         write_str(&mut self.framer, self.protocol, value.as_bytes(), || {
             value.chars().map(u32::from)
         })?;
