@@ -42,6 +42,9 @@ use crate::pickler::{
 /// Items per MARK…APPENDS/SETITEMS batch, as in CPython.
 const BATCHSIZE: usize = 1000;
 
+/// Entries in [`Writer::name_cache`].
+const NAME_CACHE: usize = 64;
+
 /// The direct writer cannot produce the heap route's bytes for this value;
 /// the caller takes the heap route instead.
 #[derive(Debug)]
@@ -77,6 +80,7 @@ pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<V
         memo_len: 0,
         names: FxHashMap::default(),
         names_by_address: FxHashMap::default(),
+        name_cache: [((0, 0), 0); NAME_CACHE],
         open_fields: Vec::new(),
         probe: Probe::Off,
         key_sets: Vec::new(),
@@ -120,6 +124,9 @@ pub(super) struct Writer {
     /// The same, keyed by the name's address: field names are string
     /// literals, so this hit is two words hashed and no bytes compared.
     names_by_address: FxHashMap<(usize, usize), u32>,
+    /// In front of that, a direct-mapped cache by address: a struct's
+    /// field names are met again and again, and this is one comparison.
+    name_cache: [((usize, usize), u32); NAME_CACHE],
     /// Memo indexes of the field names of every open struct, innermost
     /// last, to catch a struct that names one field twice.
     open_fields: Vec<u32>,
@@ -224,12 +231,19 @@ impl Writer {
     fn name(&mut self, name: &'static str) -> Result<u32> {
         self.begin()?;
         let address = (name.as_ptr() as usize, name.len());
-        let known = match self.names_by_address.get(&address) {
-            Some(&index) => Some(index),
-            None => {
-                let index = self.names.get(name).copied();
+        let slot = (address.0 >> 3) % NAME_CACHE;
+        let known = match self.name_cache[slot] {
+            (cached, index) if cached == address => Some(index),
+            _ => {
+                let index = self.names_by_address.get(&address).copied().or_else(|| {
+                    let index = self.names.get(name).copied();
+                    if let Some(index) = index {
+                        self.names_by_address.insert(address, index);
+                    }
+                    index
+                });
                 if let Some(index) = index {
-                    self.names_by_address.insert(address, index);
+                    self.name_cache[slot] = (address, index);
                 }
                 index
             }
