@@ -4,8 +4,8 @@
 use pyobj::{Heap, Kind, Obj, Object};
 use reduce::Registry;
 
-use super::{Pickler, ReduceTail, Task};
-use crate::framing::{Framer, Header};
+use super::{put_header, Pickler, ReduceTail, Task};
+use crate::framing::{Framer, Header, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
 
@@ -15,11 +15,18 @@ impl<W: std::io::Write> Pickler<W> {
             return Ok(());
         };
         let data = s.as_surrogatepass_bytes();
-        if self.options.protocol >= 4 && data.len() <= 0xff && !self.options.fast {
-            // SHORT_BINUNICODE and MEMOIZE in one write.
+        let protocol = self.options.protocol;
+        if protocol >= 4 && data.len() <= 0xff && !self.options.fast {
             self.remember(obj)?;
             self.framer
                 .write_short_then(Opcode::SHORT_BINUNICODE, data, Opcode::MEMOIZE);
+            return Ok(());
+        }
+        if protocol >= 1 && data.len() < FRAME_SIZE_TARGET && !self.options.fast {
+            // The str and its memo store in one write.
+            let header = str_header(protocol, data.len())?;
+            let put = put_header(protocol, self.remember(obj)?);
+            self.framer.write_framed_with(&header, data, &put);
             return Ok(());
         }
         write_str(
@@ -136,14 +143,19 @@ pub(crate) fn write_str<W: std::io::Write, I: Iterator<Item = u32>>(
         framer.write_byte(b'\n');
         return Ok(());
     }
-    let header = sized_header(
-        data.len(),
+    framer.write_large(&str_header(protocol, data.len())?, data)
+}
+
+/// A str's opcode and length at a binary protocol.
+#[inline]
+pub(crate) fn str_header(protocol: u8, len: usize) -> Result<Header> {
+    sized_header(
+        len,
         (protocol >= 4).then_some(Opcode::SHORT_BINUNICODE),
         Opcode::BINUNICODE,
         (protocol >= 4).then_some(Opcode::BINUNICODE8),
         "a string",
-    )?;
-    framer.write_large(&header, data)
+    )
 }
 
 /// A bytes object's opcode and payload at protocol 3 and up (not its memo
