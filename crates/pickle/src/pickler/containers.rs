@@ -239,6 +239,19 @@ impl<W: std::io::Write> Pickler<W> {
             }
             self.memoize(obj)?;
         }
+        // The usual tail, an instance's state and BUILD, goes straight onto
+        // the task stack (a task list per instance showed in profiles).
+        if tail.listitems.is_none() && tail.dictitems.is_none() {
+            match (tail.state, tail.state_setter, tail.obj) {
+                (None, _, _) => return Ok(()),
+                (Some(state), None, _) | (Some(state), _, None) => {
+                    self.tasks.push(Task::Op(Opcode::BUILD));
+                    self.tasks.push(Task::Save(state));
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
         let protocol = self.options.protocol;
         let mut tasks = Vec::new();
         if let Some(items) = tail.listitems {
