@@ -206,19 +206,19 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
         // A dict state, and both halves of a `(dict, slots)` state, are also
         // applied to the instance's dict, so the instance can be inspected
         // (by `pkl show`, or read into a struct); re-pickling uses the record.
-        let parts = match heap.get(state)? {
-            Object::Tuple(items) if items.len() == 2 => vec![items[0], items[1]],
-            _ => vec![state],
+        let (first, second) = match heap.get(state)? {
+            Object::Tuple(items) if items.len() == 2 => (items[0], Some(items[1])),
+            _ => (state, None),
         };
         if let Some(dict) = heap.instance_dict(obj)? {
-            for part in parts {
-                if heap.kind(part)? != Kind::Dict {
-                    continue;
-                }
-                let pairs: Vec<(Obj, Obj)> = heap.as_dict(part)?.iter().collect();
-                for (k, v) in pairs {
-                    heap.dict_set(dict, k, v)?;
-                }
+            for part in std::iter::once(first).chain(second) {
+                // Keys and values interleaved, set in one batch (the
+                // instance dict is sized once instead of growing per key).
+                let flat = match heap.get(part)? {
+                    Object::Dict(d) => d.flat_items(),
+                    _ => continue,
+                };
+                heap.dict_set_pairs(dict, &flat)?;
             }
         }
         return Ok(());

@@ -83,6 +83,17 @@ impl Dict {
         self.entries.iter().flatten().map(|e| e.value)
     }
 
+    /// Keys and values interleaved, in order (`[k0, v0, k1, v1, ...]`): the
+    /// form [`Heap::dict_set_pairs`] takes and a pickle's SETITEMS writes.
+    pub fn flat_items(&self) -> Vec<Obj> {
+        let mut flat = Vec::with_capacity(2 * self.len());
+        for (key, value) in self.iter() {
+            flat.push(key);
+            flat.push(value);
+        }
+        flat
+    }
+
     /// How many entry slots the dict has: its length plus the holes that
     /// removals leave in a large dict until it is compacted.
     pub fn slot_count(&self) -> usize {
