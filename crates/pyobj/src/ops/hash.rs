@@ -123,6 +123,27 @@ impl Sip13 {
         self.v0 ^= m;
     }
 
+    /// Feeds a whole input at once (nothing written before): blocks, then
+    /// the tail assembled in one word, instead of byte by byte. Most strs
+    /// and bytes are hashed this way; the byte-at-a-time path in `write`
+    /// is for inputs fed in pieces.
+    #[inline]
+    fn write_all_at_once(&mut self, bytes: &[u8]) {
+        debug_assert!(self.len == 0 && self.ntail == 0);
+        self.len = bytes.len();
+        let mut blocks = bytes.chunks_exact(8);
+        for block in &mut blocks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(block);
+            self.compress(u64::from_le_bytes(w));
+        }
+        let mut tail = 0u64;
+        for (i, &b) in blocks.remainder().iter().enumerate() {
+            tail |= u64::from(b) << (8 * i);
+        }
+        self.tail = tail;
+    }
+
     fn write(&mut self, mut bytes: &[u8]) {
         self.len = self.len.wrapping_add(bytes.len());
         while self.ntail != 0 {
@@ -349,6 +370,9 @@ impl Heap {
                 if let Some(hash) = s.cached_hash() {
                     return Ok(hash);
                 }
+                let hash = self.hash_str_bytes(s.as_surrogatepass_bytes());
+                s.cache_hash(hash);
+                return Ok(hash);
             }
             Some(Object::Int(Int::Small(v))) => return Ok(hash_i64(*v)),
             _ => {}
@@ -426,7 +450,7 @@ impl Heap {
     pub(crate) fn hash_str_bytes(&self, bytes: &[u8]) -> i64 {
         let mut sip = Sip13::new(self.hash_secret);
         if bytes.is_ascii() {
-            sip.write(bytes);
+            sip.write_all_at_once(bytes);
             return finish_bytes_hash(bytes.len(), sip);
         }
         let width = storage_width(bytes);
@@ -451,7 +475,7 @@ impl Heap {
     /// `hash(b)` for the contents of a `bytes`.
     fn hash_bytes(&self, bytes: &[u8]) -> i64 {
         let mut sip = Sip13::new(self.hash_secret);
-        sip.write(bytes);
+        sip.write_all_at_once(bytes);
         finish_bytes_hash(bytes.len(), sip)
     }
 
