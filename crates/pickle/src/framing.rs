@@ -21,6 +21,11 @@ pub(crate) struct Framer<W> {
     framing: bool,
     /// Where the open frame's reserved header starts in `buffer`.
     frame_start: Option<usize>,
+    /// The buffer length at which the open frame is full (`usize::MAX`
+    /// with no frame open): the per-save check is one comparison.
+    commit_at: usize,
+    /// Framing is on and no frame is open: the next write opens one.
+    must_open: bool,
 }
 
 impl<W: io::Write> Framer<W> {
@@ -30,6 +35,8 @@ impl<W: io::Write> Framer<W> {
             buffer: Vec::new(),
             framing: false,
             frame_start: None,
+            commit_at: usize::MAX,
+            must_open: false,
         }
     }
 
@@ -44,13 +51,23 @@ impl<W: io::Write> Framer<W> {
     /// Turns framing on for the rest of this dump (after PROTO, protocol 4+).
     pub(crate) fn start_framing(&mut self) {
         self.framing = true;
+        self.must_open = self.frame_start.is_none();
     }
 
+    #[inline]
     fn open_frame_if_needed(&mut self) {
-        if self.framing && self.frame_start.is_none() {
-            self.frame_start = Some(self.buffer.len());
-            self.buffer.extend_from_slice(&[0; FRAME_HEADER_SIZE]);
+        if self.must_open {
+            self.open_frame();
         }
+    }
+
+    #[cold]
+    fn open_frame(&mut self) {
+        let start = self.buffer.len();
+        self.frame_start = Some(start);
+        self.commit_at = start + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET;
+        self.must_open = false;
+        self.buffer.extend_from_slice(&[0; FRAME_HEADER_SIZE]);
     }
 
     #[inline]
@@ -120,10 +137,8 @@ impl<W: io::Write> Framer<W> {
     /// to the target size is committed.
     #[inline]
     pub(crate) fn maybe_commit(&mut self) -> Result<()> {
-        if let Some(start) = self.frame_start {
-            if self.buffer.len() - start - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET {
-                self.commit_frame()?;
-            }
+        if self.buffer.len() >= self.commit_at {
+            self.commit_frame()?;
         }
         Ok(())
     }
@@ -131,6 +146,8 @@ impl<W: io::Write> Framer<W> {
     /// Closes the open frame: fills in its header, or drops the header of a
     /// tiny frame; then hands everything buffered to the sink.
     pub(crate) fn commit_frame(&mut self) -> Result<()> {
+        self.commit_at = usize::MAX;
+        self.must_open = self.framing;
         if let Some(start) = self.frame_start.take() {
             let payload = self.buffer.len() - start - FRAME_HEADER_SIZE;
             if payload >= FRAME_SIZE_MIN {
@@ -174,6 +191,7 @@ impl<W: io::Write> Framer<W> {
     pub(crate) fn finish(&mut self) -> Result<()> {
         self.commit_frame()?;
         self.framing = false;
+        self.must_open = false;
         self.sink.flush()?;
         Ok(())
     }
