@@ -14,7 +14,7 @@ use pyobj::{Heap, Obj, ObjTable, Object};
 use reduce::{DispatchTable, Registry};
 use rustc_hash::FxHashSet;
 
-use crate::framing::{Framer, Header};
+use crate::framing::Framer;
 use crate::opcodes::Opcode;
 use crate::{DumpOptions, Error, ErrorKind, Result};
 
@@ -25,7 +25,7 @@ use numbers::write_small_int;
 #[cfg(feature = "serde")]
 pub(crate) use numbers::{write_bool, write_float, write_int, write_small_int};
 #[cfg(feature = "serde")]
-pub(crate) use strings::{str_header, write_bytes, write_str};
+pub(crate) use strings::{write_bytes, write_str, write_str_and_put};
 
 /// A `persistent_id` hook: `Some(pid)` to write the object as a persistent id.
 pub type PersistentId = Box<dyn FnMut(&mut Heap, Obj) -> Result<Option<Obj>>>;
@@ -588,19 +588,6 @@ pub(crate) fn write_put<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
             }
         }
         _ => framer.write_byte(Opcode::MEMOIZE as u8),
-    }
-}
-
-/// The binary memo store for `index` as a [`Header`]: MEMOIZE at protocol
-/// 4 and up, BINPUT or LONG_BINPUT below (not protocol 0's text PUT).
-#[inline]
-pub(crate) fn put_header(protocol: u8, index: u32) -> Header {
-    if protocol >= 4 {
-        Header::new(Opcode::MEMOIZE, [])
-    } else if index < 256 {
-        Header::new(Opcode::BINPUT, [index as u8])
-    } else {
-        Header::new(Opcode::LONG_BINPUT, index.to_le_bytes())
     }
 }
 

@@ -4,7 +4,7 @@
 use pyobj::{Heap, Kind, Obj, Object};
 use reduce::Registry;
 
-use super::{put_header, Pickler, ReduceTail, Task};
+use super::{Pickler, ReduceTail, Task};
 use crate::framing::{Framer, Header, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
@@ -16,17 +16,10 @@ impl<W: std::io::Write> Pickler<W> {
         };
         let data = s.as_surrogatepass_bytes();
         let protocol = self.options.protocol;
-        if protocol >= 4 && data.len() <= 0xff && !self.options.fast {
-            self.remember(obj)?;
-            self.framer
-                .write_short_then(Opcode::SHORT_BINUNICODE, data, Opcode::MEMOIZE);
-            return Ok(());
-        }
         if protocol >= 1 && data.len() < FRAME_SIZE_TARGET && !self.options.fast {
             // The str and its memo store in one write.
-            let header = str_header(protocol, data.len())?;
-            let put = put_header(protocol, self.remember(obj)?);
-            self.framer.write_framed_with(&header, data, &put);
+            let index = self.remember(obj)?;
+            write_str_and_put(&mut self.framer, protocol, data, index);
             return Ok(());
         }
         write_str(
@@ -144,6 +137,44 @@ pub(crate) fn write_str<W: std::io::Write, I: Iterator<Item = u32>>(
         return Ok(());
     }
     framer.write_large(&str_header(protocol, data.len())?, data)
+}
+
+/// A str of under [`FRAME_SIZE_TARGET`] bytes and its memo store at
+/// `index`, at a binary protocol, as one write: SHORT_BINUNICODE or
+/// BINUNICODE, then MEMOIZE, BINPUT or LONG_BINPUT.
+#[inline]
+pub(crate) fn write_str_and_put<W: std::io::Write>(
+    framer: &mut Framer<W>,
+    protocol: u8,
+    data: &[u8],
+    index: u32,
+) {
+    let n = data.len();
+    if protocol >= 4 {
+        if n <= 0xff {
+            framer.write_parts(
+                [Opcode::SHORT_BINUNICODE as u8, n as u8],
+                data,
+                [Opcode::MEMOIZE as u8],
+            );
+        } else {
+            let [a, b, c, d] = (n as u32).to_le_bytes();
+            framer.write_parts(
+                [Opcode::BINUNICODE as u8, a, b, c, d],
+                data,
+                [Opcode::MEMOIZE as u8],
+            );
+        }
+        return;
+    }
+    let [a, b, c, d] = (n as u32).to_le_bytes();
+    let header = [Opcode::BINUNICODE as u8, a, b, c, d];
+    if index < 256 {
+        framer.write_parts(header, data, [Opcode::BINPUT as u8, index as u8]);
+    } else {
+        let [e, f, g, h] = index.to_le_bytes();
+        framer.write_parts(header, data, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
+    }
 }
 
 /// A str's opcode and length at a binary protocol.

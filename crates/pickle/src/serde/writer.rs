@@ -35,8 +35,8 @@ use serde::ser::{self, Serialize};
 use crate::framing::{Framer, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
 use crate::pickler::{
-    put_header, str_header, write_bool, write_bytes, write_float, write_get, write_int, write_put,
-    write_small_int, write_str,
+    write_bool, write_bytes, write_float, write_get, write_int, write_put, write_small_int,
+    write_str, write_str_and_put,
 };
 
 /// Items per MARK…APPENDS/SETITEMS batch, as in CPython.
@@ -210,23 +210,11 @@ impl Writer {
     fn str(&mut self, value: &str) -> Result<()> {
         self.record_key(b's', value);
         self.begin()?;
-        if self.protocol >= 4 && value.len() <= 0xff {
-            self.memo_len = self.memo_len.checked_add(1).ok_or(Fallback)?;
-            self.framer.write_short_then(
-                Opcode::SHORT_BINUNICODE,
-                value.as_bytes(),
-                Opcode::MEMOIZE,
-            );
-            return Ok(());
-        }
         if self.protocol >= 1 && value.len() < FRAME_SIZE_TARGET {
             // The str and its memo store in one write.
-            let header = str_header(self.protocol, value.len())?;
             let index = self.memo_len;
             self.memo_len = index.checked_add(1).ok_or(Fallback)?;
-            let put = put_header(self.protocol, index);
-            self.framer
-                .write_framed_with(&header, value.as_bytes(), &put);
+            write_str_and_put(&mut self.framer, self.protocol, value.as_bytes(), index);
             return Ok(());
         }
         write_str(&mut self.framer, self.protocol, value.as_bytes(), || {
