@@ -41,7 +41,12 @@ class MyDict(dict):
 class Evil:
     def __reduce__(self): return (os.system, ("echo pwned",))
 
-for c in (Plain, WithSlots, Custom, NewArgs, KwArgs, MyList, MyDict, Evil):
+class Outer:
+    class Inner:
+        def __init__(self):
+            self.v = 1
+
+for c in (Plain, WithSlots, Custom, NewArgs, KwArgs, MyList, MyDict, Evil, Outer, Outer.Inner):
     c.__module__ = "unknown_app"
     globals()[c.__name__] = c
 
@@ -55,6 +60,8 @@ values = [
     decimal.Decimal("1.25"), fractions.Fraction(3, 4), uuid.UUID(int=12345),
     [Custom(1), Custom(1)],
     [KwArgs(k=1), KwArgs(k=2), Plain()],
+    # Nested: protocols below 4 name them as getattr(Outer, 'Inner').
+    Outer.Inner(), Outer.Inner, [Outer.Inner(), Outer.Inner()],
 ]
 import sys
 sys.modules["unknown_app"] = sys.modules[__name__]

@@ -174,6 +174,12 @@ impl Registry {
         self.stand_ins.insert(class);
     }
 
+    /// The `builtins.getattr` this registry gives pickles: how protocols
+    /// below 4 name nested classes (`getattr(Outer, 'Inner')`).
+    pub fn getattr_function(&self) -> Obj {
+        self.builtins.getattr
+    }
+
     /// Whether `obj` is a stand-in made for an unknown global.
     pub fn is_stand_in(&self, obj: Obj) -> bool {
         self.stand_ins.contains(&obj)

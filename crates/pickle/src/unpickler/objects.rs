@@ -102,8 +102,49 @@ impl<R: Read> Unpickler<R> {
                 ))
             }
         };
+        if let Some(nested) = self.nested_global(heap, registry, callable, &args)? {
+            return self.push(nested);
+        }
         let obj = reconstruct::call(heap, registry, callable, &args, None)?;
         self.push_new(obj)
+    }
+
+    /// `getattr(Outer, 'Inner')`, how protocols below 4 name a nested class
+    /// or function, when `Outer` (a global) has no such attribute on the
+    /// heap: the resolver is asked for `Outer.Inner` as one dotted global,
+    /// as it would be for protocol 4's STACK_GLOBAL. So a stand-in `Outer`
+    /// gives a stand-in `Outer.Inner` (the same one a dotted name gives,
+    /// which is what lets our own protocol 2 output of a stand-in with a
+    /// dotted name load again), and the strict resolver accepts exactly the
+    /// registered names. `None` for every other call.
+    fn nested_global(
+        &mut self,
+        heap: &mut Heap,
+        registry: &mut Registry,
+        callable: Obj,
+        args: &[Obj],
+    ) -> Result<Option<Obj>> {
+        let (true, &[owner, name]) = (callable == registry.getattr_function(), args) else {
+            return Ok(None);
+        };
+        let (module, qualname) = match heap.get(owner)? {
+            Object::Class(c) => (c.module(), c.qualname()),
+            Object::Function(f) => (f.module(), f.qualname()),
+            _ => return Ok(None),
+        };
+        let Ok(attribute) = heap.as_str(name) else {
+            return Ok(None);
+        };
+        let attribute = attribute.to_string();
+        if attribute == "__new__" || heap.getattr(owner, &attribute)?.is_some() {
+            return Ok(None);
+        }
+        let module = heap.as_str(module)?.to_string();
+        let dotted = format!("{}.{attribute}", heap.as_str(qualname)?);
+        let (module, dotted) = (module.as_str(), dotted.as_str());
+        Ok(Some(
+            self.resolver.find_class(heap, registry, module, dotted)?,
+        ))
     }
 
     pub(super) fn load_build(&mut self, heap: &mut Heap, registry: &mut Registry) -> Result<()> {
