@@ -207,11 +207,11 @@ impl<W: io::Write> Framer<W> {
     }
 }
 
-/// An opcode and its little-endian argument (none, or 1, 4 or 8 bytes),
-/// built on the stack: every str and bytes object writes one, and every
-/// memo store. Its bytes are
-/// copied with sizes known at compile time, which keeps `memcpy` calls out
-/// of the per-str path (measured: three calls per short str before).
+/// An opcode and its little-endian length (1, 4 or 8 bytes), built on the
+/// stack, for the payloads [`Framer::write_large`] places: long strs, bytes
+/// and bytearrays. Its bytes are copied with sizes known at compile time.
+/// (Short strs and their memo stores take [`Framer::write_parts`], which
+/// does not assemble the header in memory first.)
 pub(crate) struct Header {
     bytes: [u8; 9],
     len: u8,

@@ -179,7 +179,7 @@ pub(crate) fn write_str_and_put<W: std::io::Write>(
 
 /// A str's opcode and length at a binary protocol.
 #[inline]
-pub(crate) fn str_header(protocol: u8, len: usize) -> Result<Header> {
+fn str_header(protocol: u8, len: usize) -> Result<Header> {
     sized_header(
         len,
         (protocol >= 4).then_some(Opcode::SHORT_BINUNICODE),
