@@ -81,8 +81,8 @@ pub(crate) enum Task {
 /// Where a batch's items come from.
 #[derive(Clone, Debug)]
 pub(crate) enum Items {
-    /// A copy made when the container was reached (tuples, sets, dicts
-    /// with holes, reduce items).
+    /// A copy made when the container was reached (sets, dicts with
+    /// holes).
     Copied(std::rc::Rc<[Obj]>),
     /// A list's or tuple's items, read from the heap as they are saved, as
     /// CPython's batch_list_exact reads by index: no copy to allocate. The
