@@ -52,8 +52,8 @@ impl<W: io::Write> Framer<W> {
     /// Turns framing on for the rest of this dump (after PROTO, protocol 4+).
     pub(crate) fn start_framing(&mut self) {
         self.framing = true;
-        self.must_open = self.frame_start.is_none();
         if self.frame_start.is_none() {
+            self.must_open = true;
             self.commit_at = usize::MAX;
         }
     }
@@ -220,6 +220,7 @@ pub(crate) struct Header {
 impl Header {
     #[inline]
     pub(crate) fn new<const N: usize>(op: Opcode, length: [u8; N]) -> Header {
+        const { assert!(N == 1 || N == 4 || N == 8) };
         let mut bytes = [0u8; 9];
         bytes[0] = op as u8;
         if let Some(dst) = bytes.get_mut(1..=N) {
@@ -233,8 +234,8 @@ impl Header {
 
     #[inline]
     fn push_to(&self, buffer: &mut Vec<u8>) {
+        // The three lengths `new` makes, each copied with a constant size.
         match self.len {
-            1 => buffer.push(self.bytes[0]),
             2 => buffer.extend_from_slice(&self.bytes[..2]),
             5 => buffer.extend_from_slice(&self.bytes[..5]),
             _ => buffer.extend_from_slice(&self.bytes),

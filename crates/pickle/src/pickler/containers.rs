@@ -184,7 +184,13 @@ impl<W: std::io::Write> Pickler<W> {
         self.memoize(obj)?;
         if !items.is_empty() {
             let count = items.len();
-            self.schedule_batches(Items::copied(items), count, 1, Opcode::ADDITEMS, true);
+            self.schedule_batches(
+                Items::Copied(items.into()),
+                count,
+                1,
+                Opcode::ADDITEMS,
+                true,
+            );
         }
         Ok(())
     }

@@ -95,12 +95,6 @@ pub(crate) enum Items {
     Dict { dict: Obj, len: usize },
 }
 
-impl Items {
-    fn copied(items: Vec<Obj>) -> Items {
-        Items::Copied(items.into())
-    }
-}
-
 /// What save_reduce writes after the construction opcode.
 #[derive(Debug)]
 pub(crate) struct ReduceTail {
@@ -439,25 +433,21 @@ impl<W: io::Write> Pickler<W> {
                 }
                 let mut deferred = None;
                 for i in pos..end {
-                    if !self.save_inline(heap, dict_item(payload, i)?)? {
-                        deferred = Some(i - pos);
+                    let item = dict_item(payload, i)?;
+                    if !self.save_inline(heap, item)? {
+                        deferred = Some((i - pos, item));
                         break;
                     }
                 }
                 deferred
             }
         };
-        if let Some(offset) = deferred {
-            let i = pos + offset;
-            let item = match &items {
-                Items::Copied(all) => all[i],
-                Items::Seq(seq) => seq_items(heap, *seq)?[i],
-                Items::Dict { dict, .. } => dict_item(heap.as_dict(*dict)?, i)?,
-            };
-            if i + 1 < end {
+        if let Some((offset, item)) = deferred {
+            let next = pos + offset + 1;
+            if next < end {
                 self.tasks.push(Task::SaveItems {
                     items,
-                    pos: i + 1,
+                    pos: next,
                     end,
                 });
             }
@@ -467,12 +457,12 @@ impl<W: io::Write> Pickler<W> {
     }
 
     /// Saves items inline until one needs its own steps; returns its
-    /// position in `items`, or `None` when all were saved.
+    /// position in `items` and the item, or `None` when all were saved.
     #[inline]
-    fn save_inline_run(&mut self, heap: &Heap, items: &[Obj]) -> Result<Option<usize>> {
+    fn save_inline_run(&mut self, heap: &Heap, items: &[Obj]) -> Result<Option<(usize, Obj)>> {
         for (offset, &item) in items.iter().enumerate() {
             if !self.save_inline(heap, item)? {
-                return Ok(Some(offset));
+                return Ok(Some((offset, item)));
             }
         }
         Ok(None)

@@ -31,22 +31,27 @@ impl Memo {
         self.get(index).is_some()
     }
 
-    /// MEMOIZE: stores `obj` at the next index (`len()`). Returns false,
-    /// storing nothing, when that would make more than `max` entries (a
-    /// store that replaces an entry is always allowed, as in `insert`'s
-    /// callers).
+    /// Stores `obj` at `index` unless that would make more than `max`
+    /// entries (replacing an entry is always allowed). The one store path
+    /// of PUT, BINPUT, LONG_BINPUT and MEMOIZE.
     #[inline]
-    pub(super) fn push_next(&mut self, obj: Obj, max: usize) -> bool {
-        if self.filled >= max && !self.contains(self.filled as u64) {
-            return false;
-        }
-        if self.filled == self.dense.len() {
-            // No holes or sparse entries: the usual, append-only memo.
+    pub(super) fn store(&mut self, index: u64, obj: Obj, max: usize) -> bool {
+        // The usual store: the next index of an append-only memo (every
+        // MEMOIZE, sequential PUTs), one push.
+        if index == self.dense.len() as u64 && self.filled == self.dense.len() && self.filled < max
+        {
             self.dense.push(Some(obj));
             self.filled += 1;
-        } else {
-            self.insert(self.filled as u64, obj);
+            return true;
         }
+        self.store_elsewhere(index, obj, max)
+    }
+
+    fn store_elsewhere(&mut self, index: u64, obj: Obj, max: usize) -> bool {
+        if self.filled >= max && !self.contains(index) {
+            return false;
+        }
+        self.insert(index, obj);
         true
     }
 

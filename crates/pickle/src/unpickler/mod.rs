@@ -211,10 +211,8 @@ impl<R: Read> Unpickler<R> {
                     self.put_memo(i)?;
                 }
                 Opcode::MEMOIZE => {
-                    let top = self.top()?;
-                    if !self.memo.push_next(top, self.options.limits.max_memo) {
-                        return Err(self.memo_full());
-                    }
+                    let i = self.memo.len() as u64;
+                    self.put_memo(i)?;
                 }
                 Opcode::PROTO => self.load_proto()?,
                 Opcode::FRAME => self.load_frame()?,
@@ -490,12 +488,12 @@ impl<R: Read> Unpickler<R> {
         }
     }
 
+    #[inline]
     fn put_memo(&mut self, index: u64) -> Result<()> {
         let top = self.top()?;
-        if self.memo.len() >= self.options.limits.max_memo && !self.memo.contains(index) {
+        if !self.memo.store(index, top, self.options.limits.max_memo) {
             return Err(self.memo_full());
         }
-        self.memo.insert(index, top);
         Ok(())
     }
 

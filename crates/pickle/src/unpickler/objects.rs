@@ -141,9 +141,8 @@ impl<R: Read> Unpickler<R> {
         }
         let module = heap.as_str(module)?.to_string();
         let dotted = format!("{}.{attribute}", heap.as_str(qualname)?);
-        let (module, dotted) = (module.as_str(), dotted.as_str());
         Ok(Some(
-            self.resolver.find_class(heap, registry, module, dotted)?,
+            self.resolver.find_class(heap, registry, &module, &dotted)?,
         ))
     }
 

@@ -121,9 +121,15 @@ impl Str {
     /// (overlong forms, bad continuation bytes, truncation, values above
     /// U+10FFFF) is a value error naming the byte position.
     pub fn from_utf8_surrogatepass(bytes: &[u8]) -> Result<Str> {
-        if let Some(inline) = Str::short_ascii(bytes) {
-            return Ok(inline);
+        match Str::short_ascii(bytes) {
+            Some(inline) => Ok(inline),
+            None => Str::from_utf8_general(bytes),
         }
+    }
+
+    /// [`from_utf8_surrogatepass`](Self::from_utf8_surrogatepass) for input
+    /// that is not short ASCII (or not known to be).
+    fn from_utf8_general(bytes: &[u8]) -> Result<Str> {
         // ASCII (most strs in pickles) is checked word by word; the general
         // UTF-8 validator's setup cost dominated for short strings.
         if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
@@ -410,7 +416,7 @@ impl Heap {
         if let Some(short) = Str::short_ascii(bytes) {
             return Ok(self.objects.insert(Object::Str(short)));
         }
-        Ok(self.new_str_from(Str::from_utf8_surrogatepass(bytes)?))
+        Ok(self.new_str_from(Str::from_utf8_general(bytes)?))
     }
 
     /// A `str` from a [`Str`] payload (which may hold lone surrogates).

@@ -15,7 +15,7 @@ use num_bigint::{BigInt, Sign};
 
 use crate::heap::HashSeed;
 use crate::kinds::int::Int;
-use crate::{Error, Heap, Obj, Object, Result};
+use crate::{Error, Heap, Obj, Object, Result, Str};
 
 /// `2**61 - 1`, the Mersenne prime numeric hashes are reduced by, so that
 /// equal ints, floats and complexes hash alike (`sys.hash_info.modulus`).
@@ -366,18 +366,22 @@ impl Heap {
         // The usual dict keys, a str hashed before and a machine-sized int,
         // answer without a call.
         match self.objects.get(obj) {
-            Some(Object::Str(s)) => {
-                if let Some(hash) = s.cached_hash() {
-                    return Ok(hash);
-                }
-                let hash = self.hash_str_bytes(s.as_surrogatepass_bytes());
-                s.cache_hash(hash);
-                return Ok(hash);
-            }
+            Some(Object::Str(s)) => return Ok(self.str_hash(s)),
             Some(Object::Int(Int::Small(v))) => return Ok(hash_i64(*v)),
             _ => {}
         }
         self.hash_general(obj)
+    }
+
+    /// A str's hash: the cached one, or computed and cached.
+    #[inline]
+    fn str_hash(&self, s: &Str) -> i64 {
+        if let Some(hash) = s.cached_hash() {
+            return hash;
+        }
+        let hash = self.hash_str_bytes(s.as_surrogatepass_bytes());
+        s.cache_hash(hash);
+        hash
     }
 
     fn hash_general(&self, obj: Obj) -> Result<i64> {
@@ -494,14 +498,7 @@ impl Heap {
             Object::Int(n) => hash_int(n),
             Object::Float(v) => hash_float(*v, obj),
             Object::Complex(c) => hash_complex(c.re, c.im, obj),
-            Object::Str(s) => match s.cached_hash() {
-                Some(hash) => hash,
-                None => {
-                    let hash = self.hash_str_bytes(s.as_surrogatepass_bytes());
-                    s.cache_hash(hash);
-                    hash
-                }
-            },
+            Object::Str(s) => self.str_hash(s),
             Object::Bytes(b) => self.hash_bytes(b),
             Object::Tuple(items) => return Ok(Step::Tuple(items)),
             Object::FrozenSet(set) => {
