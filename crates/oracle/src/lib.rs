@@ -410,7 +410,7 @@ pub fn same_shape(heap: &Heap, a: Obj, b: Obj) -> Result<usize, String> {
                 _ => return None,
             })
         };
-        let (Some(cx), Some(cy)) = (children(ox), children(oy)) else {
+        let (Some(cx), Some(cy)) = (children(&ox), children(&oy)) else {
             continue;
         };
         match (forward.get(&x), backward.get(&y)) {
@@ -421,7 +421,7 @@ pub fn same_shape(heap: &Heap, a: Obj, b: Obj) -> Result<usize, String> {
             }
             _ => return Err(format!("sharing differs at a {:?}", ox.kind())),
         }
-        if x == y && matches!(ox, Object::List(_) | Object::Dict(_) | Object::Set(_)) {
+        if x == y && matches!(*ox, Object::List(_) | Object::Dict(_) | Object::Set(_)) {
             shared += 1;
         }
         if cx.len() != cy.len() {

@@ -33,7 +33,7 @@ pub fn loader(class: Obj) -> PersistentLoad {
 /// The pickler hook: writes a `pkl.PersistentId` back as its id.
 pub fn saver(class: Obj) -> PersistentId {
     Box::new(move |heap: &mut Heap, obj: Obj| {
-        if !matches!(heap.get(obj), Ok(pyobj::Object::Instance(_)))
+        if !matches!(heap.get(obj).as_deref(), Ok(pyobj::Object::Instance(_)))
             || !heap.is_instance(obj, class)?
         {
             return Ok(None);

@@ -40,7 +40,7 @@ pub fn show(heap: &Heap, obj: Obj) -> Result<String, pyobj::Error> {
 
 /// `module.qualname` of a class or function (the repr of anything else).
 pub fn name_of(heap: &Heap, obj: Obj) -> Result<String, pyobj::Error> {
-    Ok(match heap.get(obj)? {
+    Ok(match &*heap.get(obj)? {
         Object::Class(c) => format!(
             "{}.{}",
             heap.as_str(c.module())?,
@@ -90,7 +90,7 @@ fn write(
         return Ok(());
     }
     let object = heap.get(obj)?;
-    let (open, close, marker) = match object {
+    let (open, close, marker) = match &*object {
         Object::List(_) => ("[", "]", "[...]"),
         Object::Tuple(items) if items.len() == 1 => ("(", ",)", "(...)"),
         Object::Tuple(_) => ("(", ")", "(...)"),
@@ -101,7 +101,7 @@ fn write(
         Object::FrozenSet(_) => ("frozenset({", "})", "frozenset(...)"),
         Object::Instance(_) => ("<", ">", "<...>"),
         _ => {
-            match object {
+            match &*object {
                 Object::Function(_) => {
                     out.push_str(&format!("<function {}>", name_of(heap, obj)?));
                 }
@@ -116,7 +116,7 @@ fn write(
     }
     active.push(obj);
     out.push_str(open);
-    match object {
+    match &*object {
         Object::List(items) => write_seq(heap, items, out, active)?,
         Object::Tuple(items) => write_seq(heap, items, out, active)?,
         Object::Set(s) | Object::FrozenSet(s) => {

@@ -87,7 +87,7 @@ impl ToPy for bool {
 
 impl FromPy for bool {
     fn from_py(heap: &Heap, obj: Obj) -> Result<Self> {
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Bool(b) => Ok(*b),
             _ => Err(expected(heap, obj, "bool")),
         }
@@ -107,7 +107,7 @@ macro_rules! int_conversions {
 
         impl FromPy for $t {
             fn from_py(heap: &Heap, obj: Obj) -> Result<Self> {
-                let value = match heap.get(obj)? {
+                let value = match &*heap.get(obj)? {
                     Object::Int(Int::Small(v)) => <$t>::try_from(*v).ok(),
                     Object::Int(Int::Big(b)) => b.to_i128().and_then(|v| <$t>::try_from(v).ok())
                         .or_else(|| b.to_u128().and_then(|v| <$t>::try_from(v).ok())),
@@ -133,7 +133,7 @@ impl ToPy for BigInt {
 
 impl FromPy for BigInt {
     fn from_py(heap: &Heap, obj: Obj) -> Result<Self> {
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Int(i) => Ok(i.to_bigint()),
             Object::Bool(b) => Ok(BigInt::from(i64::from(*b))),
             _ => Err(expected(heap, obj, "int")),
@@ -156,7 +156,7 @@ impl ToPy for f32 {
 impl FromPy for f64 {
     /// A float, or an int or bool converted as Python's `float(x)` does.
     fn from_py(heap: &Heap, obj: Obj) -> Result<Self> {
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Float(f) => Ok(*f),
             Object::Int(Int::Small(v)) => Ok(*v as f64),
             Object::Int(Int::Big(b)) => b.to_f64().filter(|f| f.is_finite()).ok_or_else(|| {
@@ -189,7 +189,7 @@ impl ToPy for String {
 impl FromPy for String {
     /// A str without lone surrogates (which Rust strings cannot hold).
     fn from_py(heap: &Heap, obj: Obj) -> Result<Self> {
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Str(s) => s.as_str().map(str::to_string).ok_or_else(|| {
                 Error::new(
                     ErrorKind::Value,
@@ -245,7 +245,7 @@ impl<T: ToPy> ToPy for Vec<T> {
 
 /// The items of a list, tuple, set or frozenset.
 fn items_of(heap: &Heap, obj: Obj, what: &str) -> Result<Vec<Obj>> {
-    Ok(match heap.get(obj)? {
+    Ok(match &*heap.get(obj)? {
         Object::List(items) => items.to_vec(),
         Object::Tuple(items) => items.to_vec(),
         Object::Set(s) | Object::FrozenSet(s) => s.iter().collect(),
@@ -308,7 +308,7 @@ fn map_to_py<'a, K: ToPy + 'a, V: ToPy + 'a>(
 }
 
 fn map_from_py<K: FromPy, V: FromPy, M: FromIterator<(K, V)>>(heap: &Heap, obj: Obj) -> Result<M> {
-    let dict = match heap.get(obj)? {
+    let dict = match heap.slot_or_int_kind(obj)? {
         Object::Dict(d) => d,
         _ => return Err(expected(heap, obj, "dict")),
     };

@@ -3,8 +3,6 @@
 
 use std::sync::{Arc, Weak};
 
-use slotmap::Key;
-
 use crate::trace::for_each_child;
 use crate::{Heap, Obj};
 
@@ -86,25 +84,24 @@ impl Heap {
         let mut marks = MarkBits::new(self.objects.capacity() + 1);
         let mut stack: Vec<Obj> = Vec::new();
         stack.extend([self.none, self.true_, self.false_, self.empty_tuple]);
-        stack.extend(self.small_ints.iter().copied());
         stack.extend(self.builtins.all());
         stack.extend(self.roots.entries.iter().map(|(obj, _)| *obj));
         stack.extend_from_slice(extra_roots);
         while let Some(obj) = stack.pop() {
-            let Some(object) = self.objects.get(obj) else {
+            let Some(object) = self.slot(obj) else {
                 continue;
             };
             if !marks.set(obj) {
                 continue;
             }
             for_each_child(object, |child| {
-                if !marks.get(child) {
+                if child.is_slot() && !marks.get(child) {
                     stack.push(child);
                 }
             });
         }
         let before = self.objects.len();
-        self.objects.retain(|obj, _| marks.get(obj));
+        self.objects.retain(|key, _| marks.get(key.into()));
         self.interned.retain(|_, obj| marks.get(*obj));
         let live = self.objects.len();
         CollectStats {
@@ -127,8 +124,10 @@ impl MarkBits {
         }
     }
 
+    /// The mark's index; an int carried in its handle has no slot and
+    /// is never marked or swept (its index is past every slot's).
     fn index(obj: Obj) -> usize {
-        (obj.data().as_ffi() & 0xFFFF_FFFF) as usize
+        obj.slot_index().unwrap_or(usize::MAX)
     }
 
     fn get(&self, obj: Obj) -> bool {

@@ -3,14 +3,13 @@
 use slotmap::SlotMap;
 
 use crate::gc::Roots;
+use crate::handle::SlotKey;
 use crate::kinds::class::BuiltinClasses;
 use crate::ops::hash::HashSecret;
-use crate::{Error, Kind, Obj, Object, Result};
+use crate::{Error, Int, Kind, Obj, Object, Result};
 
-/// CPython caches the ints from -5 to 256; so do we, so that loading a pickle
-/// full of small ints does not allocate one slot per int.
-pub(crate) const SMALL_INT_MIN: i64 = -5;
-pub(crate) const SMALL_INT_MAX: i64 = 256;
+/// Slots reserved by a new heap (128 KiB of address space).
+const INITIAL_SLOTS: usize = 4096;
 
 /// How the heap computes `hash()` of `str` and `bytes`.
 ///
@@ -102,13 +101,12 @@ impl HeapConfig {
 /// # Ok::<(), pyobj::Error>(())
 /// ```
 pub struct Heap {
-    pub(crate) objects: SlotMap<Obj, Object>,
+    pub(crate) objects: SlotMap<SlotKey, Object>,
     pub(crate) none: Obj,
     pub(crate) true_: Obj,
     pub(crate) false_: Obj,
     /// `()`: CPython has exactly one empty tuple, and pickles rely on it.
     pub(crate) empty_tuple: Obj,
-    pub(crate) small_ints: Box<[Obj]>,
     pub(crate) builtins: BuiltinClasses,
     pub(crate) roots: Roots,
     pub(crate) interned: hashbrown::HashMap<Box<str>, Obj, rustc_hash::FxBuildHasher>,
@@ -139,14 +137,16 @@ impl Heap {
 
     /// A heap with the given settings.
     pub fn with_config(config: HeapConfig) -> Heap {
-        let mut objects = SlotMap::with_key();
-        let none = objects.insert(Object::None);
-        let true_ = objects.insert(Object::Bool(true));
-        let false_ = objects.insert(Object::Bool(false));
-        let empty_tuple = objects.insert(Object::Tuple(Box::new([])));
-        let small_ints = (SMALL_INT_MIN..=SMALL_INT_MAX)
-            .map(|i| objects.insert(Object::Int(crate::Int::Small(i))))
-            .collect();
+        // Room for the first few thousand objects from the start: a fresh heap
+        // already holds its singletons and built-in classes, and growing the
+        // slot storage by doubling from there costs five reallocations before
+        // the first small pickle is loaded. Reserved, not touched: the pages
+        // are faulted in as slots are used.
+        let mut objects: SlotMap<SlotKey, Object> = SlotMap::with_capacity_and_key(INITIAL_SLOTS);
+        let none = objects.insert(Object::None).into();
+        let true_ = objects.insert(Object::Bool(true)).into();
+        let false_ = objects.insert(Object::Bool(false)).into();
+        let empty_tuple = objects.insert(Object::Tuple(Box::new([]))).into();
         let hash_secret = HashSecret::new(config.hash_seed);
         let mut heap = Heap {
             objects,
@@ -154,7 +154,6 @@ impl Heap {
             true_,
             false_,
             empty_tuple,
-            small_ints,
             builtins: BuiltinClasses::placeholder(),
             roots: Roots::default(),
             interned: Default::default(),
@@ -175,28 +174,107 @@ impl Heap {
     /// Most code uses the typed constructors (`new_int`, `new_list`, ...), which
     /// also share the singletons; this is the general form.
     pub fn alloc(&mut self, object: Object) -> Obj {
-        self.objects.insert(object)
+        if let Object::Int(Int::Small(value)) = object {
+            if let Some(immediate) = Obj::int(value) {
+                return immediate;
+            }
+        }
+        self.insert(object)
+    }
+
+    /// Puts `object` in a new slot: the one place slots are filled, for
+    /// objects that are not immediate ints.
+    #[inline]
+    pub(crate) fn insert(&mut self, object: Object) -> Obj {
+        self.objects.insert(object).into()
     }
 
     /// The object behind `obj`, or an [`ErrorKind::StaleHandle`](crate::ErrorKind::StaleHandle)
     /// error if it has been collected.
+    ///
+    /// The result dereferences to the [`Object`]; for an int carried in the
+    /// handle it is an `Object::Int` made on the spot.
+    ///
+    /// ```
+    /// use pyobj::{Heap, Int, Object};
+    /// let mut heap = Heap::new();
+    /// let seven = heap.new_int(7);
+    /// assert!(matches!(&*heap.get(seven)?, Object::Int(Int::Small(7))));
+    /// # Ok::<(), pyobj::Error>(())
+    /// ```
     #[inline]
-    pub fn get(&self, obj: Obj) -> Result<&Object> {
-        self.objects.get(obj).ok_or_else(Error::stale)
+    pub fn get(&self, obj: Obj) -> Result<ObjRef<'_>> {
+        match obj.slot_key() {
+            Some(key) => match self.objects.get(key) {
+                Some(object) => Ok(ObjRef(Place::Slot(object))),
+                None => Err(Error::stale()),
+            },
+            None => Ok(ObjRef(Place::Immediate(std::mem::ManuallyDrop::new(
+                Object::Int(Int::Small(obj.as_immediate_int().unwrap_or_default())),
+            )))),
+        }
     }
 
-    /// The object behind `obj`, mutably.
+    /// The object in `obj`'s slot: `None` for a collected handle or an int
+    /// carried in the handle (which has no slot).
+    #[inline]
+    pub(crate) fn slot(&self, obj: Obj) -> Option<&Object> {
+        self.objects.get(obj.slot_key()?)
+    }
+
+    /// For readers that must hand out borrows of the heap (accessors of
+    /// kinds other than int, walks that keep references): the object in
+    /// `obj`'s slot, or for an int carried in the handle a stand-in `int`
+    /// whose kind is right but whose value is 0. Only for code that reads
+    /// nothing of an int but its kind, or has dealt with immediates first.
+    #[inline]
+    pub(crate) fn slot_or_int_kind(&self, obj: Obj) -> Result<&Object> {
+        const INT_KIND: &Object = &Object::Int(Int::Small(0));
+        match obj.slot_key() {
+            Some(key) => self.objects.get(key).ok_or_else(Error::stale),
+            None => Ok(INT_KIND),
+        }
+    }
+
+    /// Frees `obj`'s slot at once (for an object that failed to finish
+    /// construction, before any handle to it escaped).
+    pub(crate) fn remove(&mut self, obj: Obj) {
+        if let Some(key) = obj.slot_key() {
+            self.objects.remove(key);
+        }
+    }
+
+    /// The object behind `obj`, mutably. An int carried in the handle is
+    /// immutable, as every int is, and gives a type error.
     #[inline]
     pub fn get_mut(&mut self, obj: Obj) -> Result<&mut Object> {
-        self.objects.get_mut(obj).ok_or_else(Error::stale)
+        match obj.slot_key() {
+            Some(key) => self.objects.get_mut(key).ok_or_else(Error::stale),
+            None => Err(Error::type_error("'int' object is immutable")),
+        }
     }
 
-    /// Whether `obj` still names a live object on this heap.
+    /// [`Heap::get_mut`] for the typed accessors: an int carried in its
+    /// handle gets the accessor's own "expected {expected}, got 'int'".
+    #[inline]
+    pub(crate) fn get_mut_expecting(&mut self, obj: Obj, expected: &str) -> Result<&mut Object> {
+        match obj.slot_key() {
+            Some(key) => self.objects.get_mut(key).ok_or_else(Error::stale),
+            None => Err(Error::type_error(format!("expected {expected}, got 'int'"))),
+        }
+    }
+
+    /// Whether `obj` still names a live object on this heap (always true for
+    /// an int carried in the handle).
     pub fn contains(&self, obj: Obj) -> bool {
-        self.objects.contains_key(obj)
+        match obj.slot_key() {
+            Some(key) => self.objects.contains_key(key),
+            None => true,
+        }
     }
 
-    /// How many objects are live, singletons and built-in classes included.
+    /// How many heap slots are live, singletons and built-in classes
+    /// included (ints carried in handles take no slot).
     pub fn live_count(&self) -> usize {
         self.objects.len()
     }
@@ -204,7 +282,10 @@ impl Heap {
     /// The kind of `obj`.
     #[inline]
     pub fn kind(&self, obj: Obj) -> Result<Kind> {
-        Ok(self.get(obj)?.kind())
+        match obj.slot_key() {
+            Some(key) => Ok(self.objects.get(key).ok_or_else(Error::stale)?.kind()),
+            None => Ok(Kind::Int),
+        }
     }
 
     /// The `None` singleton.
@@ -233,5 +314,46 @@ impl Heap {
     pub fn type_name(&self, obj: Obj) -> Result<String> {
         let class = self.type_of(obj)?;
         Ok(self.as_class(class)?.qualname_str(self)?.to_string())
+    }
+}
+
+/// An object read from a [`Heap`]: dereferences to the [`Object`].
+///
+/// Most handles name a slot, and then this is a borrow of it; an int carried
+/// in the handle has no slot, and then this holds an `Object::Int` made for
+/// the read. Match on `&*heap.get(obj)?`.
+#[derive(Debug)]
+pub struct ObjRef<'h>(Place<'h>);
+
+#[derive(Debug)]
+enum Place<'h> {
+    Slot(&'h Object),
+    /// `ManuallyDrop` so that `ObjRef` has no drop glue: an `Object::Int`
+    /// of a machine word owns nothing, and without glue a read's borrow of
+    /// the heap ends at its last use, as a plain `&Object`'s does.
+    Immediate(std::mem::ManuallyDrop<Object>),
+}
+
+impl<'h> ObjRef<'h> {
+    /// The object as a borrow of the heap, outliving this value: `None` for
+    /// an int carried in the handle.
+    #[inline]
+    pub fn in_slot(&self) -> Option<&'h Object> {
+        match self.0 {
+            Place::Slot(object) => Some(object),
+            Place::Immediate(_) => None,
+        }
+    }
+}
+
+impl std::ops::Deref for ObjRef<'_> {
+    type Target = Object;
+
+    #[inline]
+    fn deref(&self) -> &Object {
+        match &self.0 {
+            Place::Slot(object) => object,
+            Place::Immediate(object) => object,
+        }
     }
 }

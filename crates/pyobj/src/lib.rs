@@ -67,7 +67,7 @@ pub use convert::{FromPy, ToPy};
 pub use error::{Error, ErrorKind, Result};
 pub use gc::{CollectStats, Rooted};
 pub use handle::Obj;
-pub use heap::{HashSeed, Heap, HeapConfig};
+pub use heap::{HashSeed, Heap, HeapConfig, ObjRef};
 pub use hooks::{native_fn, Hook, HookTable, NativeFn};
 pub use kinds::class::{Class, ClassSpec};
 pub use kinds::complex::Complex;

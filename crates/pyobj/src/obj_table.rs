@@ -33,9 +33,15 @@ struct Entry<V> {
 /// assert_eq!(seen.get(a), Some(7));
 /// assert_eq!(seen.get(b), None);
 /// assert_eq!(seen.len(), 1);
+/// let five = heap.new_int(5); // carried in its handle: kept aside
+/// assert_eq!(seen.insert(five, 9), None);
+/// assert_eq!(seen.get(five), Some(9));
 /// ```
 pub struct ObjTable<V> {
     pages: Vec<Option<Box<[Entry<V>]>>>,
+    /// Ints carried in their handles have no slot; the few walks that key
+    /// them (most skip ints) find them here.
+    immediates: hashbrown::HashMap<Obj, V, rustc_hash::FxBuildHasher>,
     len: usize,
 }
 
@@ -51,18 +57,12 @@ impl<V: Copy + Default> Default for ObjTable<V> {
     }
 }
 
-/// A handle's slot index and version, as the slot map packs them.
-#[inline]
-fn split(obj: Obj) -> (usize, u32) {
-    let id = obj.id();
-    ((id & 0xffff_ffff) as usize, (id >> 32) as u32)
-}
-
 impl<V: Copy + Default> ObjTable<V> {
     /// An empty table; allocates nothing until the first insert.
     pub fn new() -> Self {
         ObjTable {
             pages: Vec::new(),
+            immediates: Default::default(),
             len: 0,
         }
     }
@@ -70,7 +70,10 @@ impl<V: Copy + Default> ObjTable<V> {
     /// The value stored for `obj`.
     #[inline]
     pub fn get(&self, obj: Obj) -> Option<V> {
-        let (slot, version) = split(obj);
+        let Some(slot) = obj.slot_index() else {
+            return self.immediates.get(&obj).copied();
+        };
+        let version = obj.slot_version();
         let page = self.pages.get(slot / PAGE)?.as_ref()?;
         let entry = page[slot % PAGE];
         (entry.version == version).then_some(entry.value)
@@ -79,7 +82,12 @@ impl<V: Copy + Default> ObjTable<V> {
     /// Stores `value` for `obj`, returning the value it replaces.
     #[inline]
     pub fn insert(&mut self, obj: Obj, value: V) -> Option<V> {
-        let (slot, version) = split(obj);
+        let Some(slot) = obj.slot_index() else {
+            let previous = self.immediates.insert(obj, value);
+            self.len += previous.is_none() as usize;
+            return previous;
+        };
+        let version = obj.slot_version();
         let page = match self.pages.get_mut(slot / PAGE) {
             Some(Some(page)) => page,
             _ => new_page(&mut self.pages, slot / PAGE),
@@ -106,6 +114,7 @@ impl<V: Copy + Default> ObjTable<V> {
     /// Forgets every value (and frees the pages).
     pub fn clear(&mut self) {
         self.pages.clear();
+        self.immediates.clear();
         self.len = 0;
     }
 }

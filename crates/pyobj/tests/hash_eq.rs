@@ -425,8 +425,8 @@ fn generated_eq_matches_python() {
                 }
             }
             // Every value equals itself (the same handle) unless it is NaN.
-            let nan_scalar = matches!(heap.get(a), Ok(pyobj::Object::Float(f)) if f.is_nan())
-                || matches!(heap.get(a), Ok(pyobj::Object::Complex(c)) if c.re.is_nan() || c.im.is_nan());
+            let nan_scalar = matches!(heap.get(a).as_deref(), Ok(pyobj::Object::Float(f)) if f.is_nan())
+                || matches!(heap.get(a).as_deref(), Ok(pyobj::Object::Complex(c)) if c.re.is_nan() || c.im.is_nan());
             mismatches.check(heap.eq(a, a).ok(), Some(!nan_scalar), context);
         }
     }

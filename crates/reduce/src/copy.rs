@@ -12,7 +12,7 @@ use crate::{reduce, ReduceValue, Reduced, Registry, Result};
 /// container with the same items; other objects go through `__copy__` or
 /// their reduce value (with state and items applied as they are, not copied).
 pub fn copy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
-    Ok(match heap.get(obj)? {
+    Ok(match &*heap.get(obj)? {
         Object::List(items) => {
             let items = items.to_vec();
             heap.new_list(items)
@@ -125,7 +125,7 @@ pub fn deepcopy(heap: &mut Heap, registry: &Registry, obj: Obj) -> Result<Obj> {
         match task {
             Task::Copy(src) => {
                 let object = heap.get(src)?;
-                match object {
+                match &*object {
                     // Atomic objects are returned as they are and never
                     // memoized, so they skip the memo lookup.
                     Object::None

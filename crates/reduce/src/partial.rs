@@ -57,7 +57,7 @@ fn type_error(message: &str) -> pyobj::Error {
 /// Whether `obj` may be called by a partial: the same test CPython's
 /// `callable()` makes, for the kinds this heap has.
 fn looks_callable(heap: &Heap, obj: Obj) -> bool {
-    match heap.get(obj) {
+    match heap.get(obj).as_deref() {
         Ok(Object::Class(_) | Object::Function(_)) => true,
         Ok(Object::Instance(_)) => heap.native::<Partial>(obj).ok().flatten().is_some(),
         _ => false,
@@ -126,7 +126,7 @@ fn set_state(heap: &mut Heap, args: &[Obj], _: Option<Obj>) -> pyobj::Result<Obj
     let [obj, state] = args else {
         return Err(invalid());
     };
-    let [func, fn_args, keywords, dict] = match heap.get(*state)? {
+    let [func, fn_args, keywords, dict] = match &*heap.get(*state)? {
         Object::Tuple(items) if items.len() == 4 => [items[0], items[1], items[2], items[3]],
         _ => return Err(invalid()),
     };
@@ -229,7 +229,7 @@ pub fn class_new(heap: &mut Heap, registry: &Registry, cls: Obj) -> Result<Obj> 
 
 /// Whether `func` is a `cls.__new__` function made by [`class_new`].
 fn is_class_new(heap: &Heap, func: Obj) -> bool {
-    match heap.get(func) {
+    match heap.get(func).as_deref() {
         Ok(Object::Function(f)) => heap
             .as_str(f.qualname())
             .is_ok_and(|q| q.ends_with(".__new__")),

@@ -70,7 +70,7 @@ pub fn call(
             }
         }
     }
-    match heap.get(callable)? {
+    match &*heap.get(callable)? {
         Object::Class(_) => call_class(heap, callable, args, kwargs),
         Object::Instance(_) if heap.native::<crate::partial::Partial>(callable)?.is_some() => {
             crate::partial::call_partial(heap, registry, callable, args, kwargs)
@@ -206,7 +206,7 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
         // A dict state, and both halves of a `(dict, slots)` state, are also
         // applied to the instance's dict, so the instance can be inspected
         // (by `pkl show`, or read into a struct); re-pickling uses the record.
-        let (first, second) = match heap.get(state)? {
+        let (first, second) = match &*heap.get(state)? {
             Object::Tuple(items) if items.len() == 2 => (items[0], Some(items[1])),
             _ => (state, None),
         };
@@ -214,7 +214,7 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
             for part in std::iter::once(first).chain(second) {
                 // Keys and values interleaved, set in one batch (the
                 // instance dict is sized once instead of growing per key).
-                let flat = match heap.get(part)? {
+                let flat = match &*heap.get(part)? {
                     Object::Dict(d) => d.flat_items(),
                     _ => continue,
                 };
@@ -227,12 +227,12 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
         setstate(heap, &[obj, state], None)?;
         return Ok(());
     }
-    let (dict_state, slot_state) = match heap.get(state)? {
+    let (dict_state, slot_state) = match &*heap.get(state)? {
         Object::Tuple(items) if items.len() == 2 => (items[0], Some(items[1])),
         _ => (state, None),
     };
     if dict_state != heap.none() {
-        let pairs: Vec<(Obj, Obj)> = match heap.get(dict_state)? {
+        let pairs: Vec<(Obj, Obj)> = match &*heap.get(dict_state)? {
             Object::Dict(d) => d.iter().collect(),
             _ => {
                 return Err(Error::new(
@@ -270,7 +270,7 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
     }
     if let Some(slots) = slot_state {
         if slots != heap.none() {
-            let pairs: Vec<(Obj, Obj)> = match heap.get(slots)? {
+            let pairs: Vec<(Obj, Obj)> = match &*heap.get(slots)? {
                 Object::Dict(d) => d.iter().collect(),
                 _ => {
                     return Err(Error::new(
@@ -291,7 +291,7 @@ pub fn set_state(heap: &mut Heap, registry: &Registry, obj: Obj, state: Obj) -> 
 /// The built-in part an object stores items in: itself, or the base of a
 /// subclass-of-built-in instance.
 fn storage(heap: &Heap, obj: Obj, kind: Kind) -> Option<Obj> {
-    match heap.get(obj).ok()? {
+    match &*heap.get(obj).ok()? {
         Object::Instance(inst) => inst.base().filter(|b| heap.kind(*b).ok() == Some(kind)),
         other if other.kind() == kind => Some(obj),
         _ => None,
@@ -387,11 +387,11 @@ pub fn reconstruct(heap: &mut Heap, registry: &Registry, value: &ReduceValue) ->
 
 /// The items of an iterable built-in, as Python's `list(iterable)` sees them.
 pub(crate) fn iterate(heap: &mut Heap, obj: Obj) -> Result<Vec<Obj>> {
-    let obj = match heap.get(obj)? {
+    let obj = match &*heap.get(obj)? {
         Object::Instance(inst) => inst.base().unwrap_or(obj),
         _ => obj,
     };
-    Ok(match heap.get(obj)? {
+    Ok(match &*heap.get(obj)? {
         Object::List(items) => items.to_vec(),
         Object::Tuple(items) => items.to_vec(),
         Object::Set(s) | Object::FrozenSet(s) => s.iter().collect(),
@@ -419,7 +419,7 @@ pub(crate) fn iterate(heap: &mut Heap, obj: Obj) -> Result<Vec<Obj>> {
 }
 
 fn number(heap: &Heap, obj: Obj) -> Result<f64> {
-    Ok(match heap.get(obj)? {
+    Ok(match &*heap.get(obj)? {
         Object::Int(Int::Small(v)) => *v as f64,
         Object::Int(Int::Big(b)) => num_traits::ToPrimitive::to_f64(&**b).unwrap_or(f64::INFINITY),
         Object::Bool(b) => *b as i64 as f64,
@@ -436,7 +436,7 @@ fn number(heap: &Heap, obj: Obj) -> Result<f64> {
 fn bytes_from(heap: &mut Heap, args: &[Obj], what: &str) -> Result<Vec<u8>> {
     match args {
         [] => Ok(Vec::new()),
-        [source] => match heap.get(*source)? {
+        [source] => match &*heap.get(*source)? {
             Object::Bytes(b) => Ok(b.to_vec()),
             Object::ByteArray(b) => Ok(b.to_vec()),
             Object::Int(Int::Small(n)) => {
@@ -535,12 +535,12 @@ pub(crate) fn construct_builtin(heap: &mut Heap, kind: Kind, args: &[Obj]) -> Re
             match args {
                 [] => {}
                 [source] => {
-                    let pairs: Vec<(Obj, Obj)> = match heap.get(*source)? {
+                    let pairs: Vec<(Obj, Obj)> = match &*heap.get(*source)? {
                         Object::Dict(d) => d.iter().collect(),
                         _ => {
                             let mut pairs = Vec::new();
                             for item in iterate(heap, *source)? {
-                                match heap.get(item)? {
+                                match &*heap.get(item)? {
                                     Object::Tuple(kv) if kv.len() == 2 => pairs.push((kv[0], kv[1])),
                                     Object::List(kv) if kv.len() == 2 => pairs.push((kv[0], kv[1])),
                                     _ => {
@@ -587,7 +587,7 @@ pub(crate) fn construct_builtin(heap: &mut Heap, kind: Kind, args: &[Obj]) -> Re
         },
         Kind::Float => match args {
             [] => heap.new_float(0.0),
-            [x] => match heap.get(*x)? {
+            [x] => match &*heap.get(*x)? {
                 Object::Str(s) => {
                     let text = s.to_string_lossy().trim().to_string();
                     let value: f64 = text.parse().map_err(|_| {
@@ -607,7 +607,7 @@ pub(crate) fn construct_builtin(heap: &mut Heap, kind: Kind, args: &[Obj]) -> Re
         },
         Kind::Int | Kind::Bool => match args {
             [] => heap.new_int(0),
-            [x] => match heap.get(*x)? {
+            [x] => match &*heap.get(*x)? {
                 Object::Int(i) => {
                     let i = i.to_bigint();
                     heap.new_bigint(i)
@@ -638,7 +638,7 @@ pub(crate) fn construct_builtin(heap: &mut Heap, kind: Kind, args: &[Obj]) -> Re
         },
         Kind::Str => match args {
             [] => heap.new_str(""),
-            [x] => match heap.get(*x)? {
+            [x] => match &*heap.get(*x)? {
                 Object::Str(s) => {
                     let s = s.clone();
                     heap.new_str_from(s)

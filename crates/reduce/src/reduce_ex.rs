@@ -73,7 +73,7 @@ fn reduce_ex_legacy(
     }
     let (layout, has_slots) = (c.layout(), !c.slot_layout().is_empty());
     let none = heap.none();
-    let (base, base_state) = match heap.get(obj)? {
+    let (base, base_state) = match &*heap.get(obj)? {
         Object::Instance(inst) => match (layout, inst.base()) {
             (Kind::Instance, _) | (_, None) => (heap.object_class(), none),
             (kind, Some(part)) => (heap.builtin_class(kind), part),
@@ -91,7 +91,7 @@ fn reduce_ex_legacy(
     let args = heap.new_tuple(vec![class, base, base_state]);
     let state = get_state(heap, obj, false)?;
     // copyreg keeps the state only if it is true in Python's sense.
-    let truthy = match heap.get(state)? {
+    let truthy = match &*heap.get(state)? {
         Object::None => false,
         Object::Bool(b) => *b,
         Object::Int(i) => !i.is_zero(),
@@ -139,7 +139,7 @@ fn reduce_newobj(heap: &mut Heap, registry: &Registry, obj: Obj, class: Obj) -> 
             )
         }
     };
-    let base = match heap.get(obj)? {
+    let base = match &*heap.get(obj)? {
         Object::Instance(inst) => inst.base(),
         _ => None,
     };
@@ -177,7 +177,7 @@ fn new_arguments(heap: &mut Heap, obj: Obj, class: Obj) -> Result<(Option<Obj>, 
     let type_error = |m: String| Error::new(crate::ErrorKind::Object(pyobj::ErrorKind::Type), m);
     if let Some(f) = heap.find_hook(class, Hook::GetNewArgsEx)? {
         let value = f(heap, &[obj], None)?;
-        let items = match heap.get(value)? {
+        let items = match &*heap.get(value)? {
             Object::Tuple(items) => items.to_vec(),
             other => {
                 return Err(type_error(format!(
@@ -220,9 +220,9 @@ fn new_arguments(heap: &mut Heap, obj: Obj, class: Obj) -> Result<(Option<Obj>, 
         return Ok((Some(value), None));
     }
     // int, float, complex, str, bytes and tuple define __getnewargs__.
-    if let Ok(Object::Instance(inst)) = heap.get(obj) {
+    if let Ok(Object::Instance(inst)) = heap.get(obj).as_deref() {
         if let Some(part) = inst.base() {
-            let args = match heap.get(part)? {
+            let args = match &*heap.get(part)? {
                 Object::Int(_) | Object::Float(_) | Object::Str(_) | Object::Bytes(_) => {
                     Some(vec![part])
                 }

@@ -37,7 +37,7 @@ pub fn get_state(heap: &mut Heap, obj: Obj, required: bool) -> Result<Obj> {
         return Ok(getstate(heap, &[obj], None)?);
     }
     let _ = required;
-    let (dict, slots, layout) = match heap.get(obj)? {
+    let (dict, slots, layout) = match &*heap.get(obj)? {
         Object::Instance(inst) => (
             inst.dict(),
             inst.slots().to_vec(),

@@ -278,7 +278,7 @@ fn instance_state(heap: &Heap, obj: Obj) -> pyobj::Result<Obj> {
 
 fn fill_dict(heap: &mut Heap, obj: Obj, source: Obj) -> pyobj::Result<()> {
     let base = base_of(heap, obj)?;
-    let pairs: Vec<(Obj, Obj)> = match heap.get(source)? {
+    let pairs: Vec<(Obj, Obj)> = match &*heap.get(source)? {
         Object::Dict(d) => d.iter().collect(),
         _ => return Err(type_error("expected a mapping")),
     };

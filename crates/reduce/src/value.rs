@@ -42,7 +42,7 @@ impl Reduced {
     /// and 5 may be a list or tuple (of items, or of 2-tuples for dictitems),
     /// standing in for Python's iterators.
     pub fn from_object(heap: &Heap, value: Obj) -> Result<Reduced> {
-        let items = match heap.get(value)? {
+        let items = match &*heap.get(value)? {
             Object::Str(s) => return Ok(Reduced::Global(s.to_string_lossy().into_owned())),
             Object::Tuple(items) => items.to_vec(),
             _ => return Err(Error::pickling("__reduce__ must return a string or tuple")),
@@ -68,7 +68,7 @@ impl Reduced {
             Some(seq) => {
                 let mut pairs = Vec::new();
                 for pair in sequence(heap, seq, "fifth")? {
-                    match heap.get(pair)? {
+                    match &*heap.get(pair)? {
                         Object::Tuple(kv) if kv.len() == 2 => pairs.push((kv[0], kv[1])),
                         _ => return Err(Error::pickling(
                             "fifth element of the tuple returned by __reduce__ must yield 2-tuples",
@@ -90,7 +90,7 @@ impl Reduced {
 }
 
 fn sequence(heap: &Heap, obj: Obj, which: &str) -> Result<Vec<Obj>> {
-    match heap.get(obj)? {
+    match &*heap.get(obj)? {
         Object::List(items) => Ok(items.to_vec()),
         Object::Tuple(items) => Ok(items.to_vec()),
         other => Err(Error::pickling(format!(

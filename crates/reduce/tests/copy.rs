@@ -30,7 +30,7 @@ fn deepcopy_of_random_graphs_keeps_values_and_sharing_and_shares_nothing_mutable
         // A shallow copy holds the very same items.
         let shallow = copy(&mut heap, &registry, original).unwrap();
         if let (Object::List(a), Object::List(b)) =
-            (heap.get(original).unwrap(), heap.get(shallow).unwrap())
+            (&*heap.get(original).unwrap(), &*heap.get(shallow).unwrap())
         {
             assert_ne!(original, shallow);
             assert_eq!(a.to_vec(), b.to_vec());

@@ -346,7 +346,7 @@ impl<W: io::Write> Pickler<W> {
             }
         }
         let protocol = self.options.protocol;
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::None => {
                 self.framer.write_byte(Opcode::NONE as u8);
                 return Ok(());
@@ -369,7 +369,7 @@ impl<W: io::Write> Pickler<W> {
             self.write_get(index)?;
             return Ok(());
         }
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Str(_) => return self.save_str(heap, obj),
             Object::Bytes(_) if protocol >= 3 => return self.save_bytes(heap, obj),
             _ => {}
@@ -386,7 +386,7 @@ impl<W: io::Write> Pickler<W> {
             }
             self.tasks.push(Task::Leave(obj));
         }
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Bytes(_) => self.save_bytes_legacy(heap, registry, obj),
             Object::Tuple(_) => self.save_tuple(heap, obj),
             Object::List(_) => self.save_list(heap, obj),
@@ -476,7 +476,7 @@ impl<W: io::Write> Pickler<W> {
             return Ok(false);
         }
         self.framer.maybe_commit()?;
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::None => self.framer.write_byte(Opcode::NONE as u8),
             Object::Bool(b) => self.save_bool(*b),
             Object::Int(pyobj::Int::Small(v)) => {
@@ -513,7 +513,7 @@ impl<W: io::Write> Pickler<W> {
 
     fn save_pers(&mut self, heap: &mut Heap, pid: Obj) -> Result<()> {
         if self.options.protocol == 0 {
-            let text = match heap.get(pid)? {
+            let text = match &*heap.get(pid)? {
                 Object::Str(s) => s.to_string_lossy().into_owned(),
                 _ => heap.repr(pid)?,
             };
@@ -599,14 +599,15 @@ pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
 /// The items of a list or tuple (see [`Items::Seq`]).
 #[inline]
 fn seq_items(heap: &Heap, seq: Obj) -> Result<&[Obj]> {
-    match heap.get(seq)? {
-        Object::List(items) => Ok(items),
-        Object::Tuple(items) => Ok(items),
-        other => Err(Error::new(
+    let object = heap.get(seq)?;
+    match object.in_slot() {
+        Some(Object::List(items)) => Ok(items),
+        Some(Object::Tuple(items)) => Ok(items),
+        _ => Err(Error::new(
             ErrorKind::Pickling,
             format!(
                 "internal: expected a list or tuple, got {}",
-                other.type_name()
+                object.type_name()
             ),
         )),
     }

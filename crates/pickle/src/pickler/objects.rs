@@ -25,7 +25,7 @@ impl<W: std::io::Write> Pickler<W> {
     /// The module and qualified name a class or function is known by, as
     /// handles (interned strs, so repeated names hit the memo as in CPython).
     fn global_name(heap: &Heap, obj: Obj) -> Result<(Obj, Obj)> {
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Class(c) => Ok((c.module(), c.qualname())),
             Object::Function(f) => Ok((f.module(), f.qualname())),
             Object::Instance(inst) => {
@@ -211,7 +211,7 @@ impl<W: std::io::Write> Pickler<W> {
             Ok(b"__newobj_ex__") => Constructor::NewObjEx,
             _ => Constructor::Other,
         };
-        let constructor = match heap.get(callable)? {
+        let constructor = match &*heap.get(callable)? {
             Object::Function(f) => name_of(f.qualname()),
             Object::Class(c) => name_of(c.qualname()),
             // Callable instances: a functools.partial, or a stand-in the

@@ -11,7 +11,7 @@ use crate::{Error, ErrorKind, Result};
 
 impl<W: std::io::Write> Pickler<W> {
     pub(super) fn save_str(&mut self, heap: &Heap, obj: Obj) -> Result<()> {
-        let Object::Str(s) = heap.get(obj)? else {
+        let Some(Object::Str(s)) = heap.get(obj)?.in_slot() else {
             return Ok(());
         };
         let data = s.as_surrogatepass_bytes();

@@ -53,8 +53,10 @@ impl<R: Read> Unpickler<R> {
         let value = self.pop()?;
         let target = self.top()?;
         self.charge(8)?;
-        match heap.get_mut(target)? {
-            Object::List(items) => items.push(value),
+        // Anything but a list (a stale handle too) takes the general path,
+        // which raises what CPython raises.
+        match heap.get_mut(target) {
+            Ok(Object::List(items)) => items.push(value),
             _ => reconstruct::append_items(heap, registry, target, &[value])?,
         }
         Ok(())
@@ -66,8 +68,8 @@ impl<R: Read> Unpickler<R> {
         self.charge(8 * (self.stack.len() - mark) as u64)?;
         let items = &self.stack[mark..];
         if !items.is_empty() {
-            match heap.get_mut(target)? {
-                Object::List(list) => list.extend_from_slice(items),
+            match heap.get_mut(target) {
+                Ok(Object::List(list)) => list.extend_from_slice(items),
                 _ => reconstruct::append_items(heap, registry, target, items)?,
             }
         }

@@ -58,7 +58,7 @@ impl<R: Read> Unpickler<R> {
     ) -> Result<()> {
         let name = self.pop()?;
         let module = self.pop()?;
-        let (Ok(Object::Str(_)), Ok(Object::Str(_))) = (heap.get(module), heap.get(name)) else {
+        let (Ok(Kind::Str), Ok(Kind::Str)) = (heap.kind(module), heap.kind(name)) else {
             return Err(unpickling("STACK_GLOBAL requires str"));
         };
         let (module_obj, name_obj) = (module, name);
@@ -93,7 +93,7 @@ impl<R: Read> Unpickler<R> {
     pub(super) fn load_reduce(&mut self, heap: &mut Heap, registry: &mut Registry) -> Result<()> {
         let args = self.pop()?;
         let callable = self.pop()?;
-        let args = match heap.get(args)? {
+        let args = match &*heap.get(args)? {
             Object::Tuple(items) => items.to_vec(),
             _ => {
                 return Err(Error::new(
@@ -127,7 +127,7 @@ impl<R: Read> Unpickler<R> {
         let (true, &[owner, name]) = (callable == registry.getattr_function(), args) else {
             return Ok(None);
         };
-        let (module, qualname) = match heap.get(owner)? {
+        let (module, qualname) = match &*heap.get(owner)? {
             Object::Class(c) => (c.module(), c.qualname()),
             Object::Function(f) => (f.module(), f.qualname()),
             _ => return Ok(None),
@@ -162,7 +162,7 @@ impl<R: Read> Unpickler<R> {
                 heap.type_name(class)?
             )));
         }
-        let args = match heap.get(args)? {
+        let args = match &*heap.get(args)? {
             Object::Tuple(items) => items.to_vec(),
             _ => {
                 return Err(unpickling(format!(
@@ -189,7 +189,7 @@ impl<R: Read> Unpickler<R> {
                 heap.type_name(class)?
             )));
         }
-        let args = match heap.get(args)? {
+        let args = match &*heap.get(args)? {
             Object::Tuple(items) => items.to_vec(),
             _ => {
                 return Err(unpickling(format!(

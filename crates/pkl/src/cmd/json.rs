@@ -59,7 +59,7 @@ fn count(heap: &Heap, root: Obj, counts: &mut HashMap<Obj, usize>) -> Result<(),
     while let Some(obj) = stack.pop() {
         let object = heap.get(obj)?;
         let container = matches!(
-            object,
+            &*object,
             Object::List(_)
                 | Object::Tuple(_)
                 | Object::Dict(_)
@@ -73,7 +73,7 @@ fn count(heap: &Heap, root: Obj, counts: &mut HashMap<Obj, usize>) -> Result<(),
         let seen = counts.entry(obj).or_insert(0);
         *seen += 1;
         if *seen == 1 {
-            pyobj::trace::for_each_child(object, |child| stack.push(child));
+            pyobj::trace::for_each_child(&object, |child| stack.push(child));
         }
     }
     Ok(())
@@ -106,7 +106,7 @@ impl Writer<'_> {
             self.ids.insert(obj, id);
         }
         let heap = self.heap;
-        let value = match heap.get(obj)? {
+        let value = match &*heap.get(obj)? {
             Object::None => Value::Null,
             Object::Bool(b) => Value::Bool(*b),
             Object::Int(Int::Small(v)) => json!(v),

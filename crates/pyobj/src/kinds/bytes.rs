@@ -7,17 +7,17 @@ use crate::{Error, Heap, Obj, Object, Result};
 impl Heap {
     /// A `bytes`.
     pub fn new_bytes(&mut self, value: &[u8]) -> Obj {
-        self.objects.insert(Object::Bytes(value.into()))
+        self.insert(Object::Bytes(value.into()))
     }
 
     /// A `bytearray`.
     pub fn new_bytearray(&mut self, value: &[u8]) -> Obj {
-        self.objects.insert(Object::ByteArray(ThinVec::from(value)))
+        self.insert(Object::ByteArray(ThinVec::from(value)))
     }
 
     /// The contents of a `bytes` or `bytearray`.
     pub fn as_bytes(&self, obj: Obj) -> Result<&[u8]> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Bytes(b) => Ok(b),
             Object::ByteArray(b) => Ok(b),
             // A view's target is always bytes or bytearray, so this recursion
@@ -32,7 +32,7 @@ impl Heap {
 
     /// The contents of a `bytearray`, to change in place.
     pub fn bytearray_mut(&mut self, obj: Obj) -> Result<&mut ThinVec<u8>> {
-        match self.get_mut(obj)? {
+        match self.get_mut_expecting(obj, "bytearray")? {
             Object::ByteArray(b) => Ok(b),
             other => Err(Error::type_error(format!(
                 "expected bytearray, got '{}'",

@@ -203,7 +203,7 @@ impl Heap {
         let module = self.intern(module);
         let qualname = self.intern(name);
         let dict = self.new_dict();
-        let class = self.objects.insert(Object::Class(Box::new(Class {
+        let class = self.insert(Object::Class(Box::new(Class {
             module,
             qualname,
             bases: mro_tail.first().copied().into_iter().collect(),
@@ -218,7 +218,7 @@ impl Heap {
         })));
         let mut mro = vec![class];
         mro.extend_from_slice(mro_tail);
-        if let Some(Object::Class(c)) = self.objects.get_mut(class) {
+        if let Ok(Object::Class(c)) = self.get_mut(class) {
             c.mro = mro;
         }
         class
@@ -237,7 +237,7 @@ impl Heap {
 
     /// Python's `type(obj)`.
     pub fn type_of(&self, obj: Obj) -> Result<Obj> {
-        Ok(match self.get(obj)? {
+        Ok(match &*self.get(obj)? {
             Object::Instance(i) => i.class,
             other => self.builtin_class(other.kind()),
         })
@@ -343,7 +343,7 @@ impl Heap {
         let module = self.intern(&module);
         let qualname = self.intern(&qualname);
         let dict = self.new_dict();
-        let class = self.objects.insert(Object::Class(Box::new(Class {
+        let class = self.insert(Object::Class(Box::new(Class {
             module,
             qualname,
             bases: bases.clone(),
@@ -359,11 +359,11 @@ impl Heap {
         let mro = match self.c3_linearize(class, &bases) {
             Ok(mro) => mro,
             Err(e) => {
-                self.objects.remove(class);
+                self.remove(class);
                 return Err(e);
             }
         };
-        if let Some(Object::Class(c)) = self.objects.get_mut(class) {
+        if let Ok(Object::Class(c)) = self.get_mut(class) {
             c.mro = mro;
         }
         Ok(class)
@@ -418,7 +418,7 @@ impl Heap {
 
     /// The payload of a class object.
     pub fn as_class(&self, obj: Obj) -> Result<&Class> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Class(c) => Ok(c),
             other => Err(Error::type_error(format!(
                 "expected a class, got '{}'",
@@ -429,7 +429,7 @@ impl Heap {
 
     /// The payload of a class object, to change (for example to attach hooks later).
     pub fn class_mut(&mut self, obj: Obj) -> Result<&mut Class> {
-        match self.get_mut(obj)? {
+        match self.get_mut_expecting(obj, "a class")? {
             Object::Class(c) => Ok(c),
             other => Err(Error::type_error(format!(
                 "expected a class, got '{}'",

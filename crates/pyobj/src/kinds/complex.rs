@@ -15,12 +15,12 @@ pub struct Complex {
 impl Heap {
     /// A `complex`.
     pub fn new_complex(&mut self, re: f64, im: f64) -> Obj {
-        self.objects.insert(Object::Complex(Complex { re, im }))
+        self.insert(Object::Complex(Complex { re, im }))
     }
 
     /// The value of a `complex`.
     pub fn as_complex(&self, obj: Obj) -> Result<Complex> {
-        match self.get(obj)? {
+        match &*self.get(obj)? {
             Object::Complex(c) => Ok(*c),
             other => Err(Error::type_error(format!(
                 "expected complex, got '{}'",

@@ -274,7 +274,7 @@ fn keys_equal(heap: &Heap, stored: Obj, key: Obj) -> Result<bool> {
     if stored == key {
         return Ok(true);
     }
-    match (heap.get(stored)?, heap.get(key)?) {
+    match (&*heap.get(stored)?, &*heap.get(key)?) {
         (Object::Str(a), Object::Str(b)) => Ok(a == b),
         (Object::Int(Int::Small(a)), Object::Int(Int::Small(b))) => Ok(a == b),
         _ => heap.eq(stored, key),
@@ -284,7 +284,7 @@ fn keys_equal(heap: &Heap, stored: Obj, key: Obj) -> Result<bool> {
 impl Heap {
     /// An empty `dict`.
     pub fn new_dict(&mut self) -> Obj {
-        self.objects.insert(Object::Dict(Dict::default()))
+        self.insert(Object::Dict(Dict::default()))
     }
 
     /// A `dict` of the given pairs; later duplicates of a key replace the value
@@ -299,7 +299,7 @@ impl Heap {
 
     /// The payload of a `dict`.
     pub fn as_dict(&self, obj: Obj) -> Result<&Dict> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Dict(d) => Ok(d),
             other => Err(Error::type_error(format!(
                 "expected dict, got '{}'",
@@ -309,7 +309,7 @@ impl Heap {
     }
 
     fn dict_payload_mut(&mut self, obj: Obj) -> Result<&mut Dict> {
-        match self.get_mut(obj)? {
+        match self.get_mut_expecting(obj, "dict")? {
             Object::Dict(d) => Ok(d),
             other => Err(Error::type_error(format!(
                 "expected dict, got '{}'",
@@ -457,7 +457,7 @@ impl Heap {
         let hash = self.hash_str_bytes(key.as_bytes());
         let payload = self.as_dict(dict)?;
         let position = payload.find_with(hash, |stored| {
-            Ok(matches!(self.get(stored), Ok(Object::Str(s)) if s.as_surrogatepass_bytes() == key.as_bytes()))
+            Ok(matches!(self.slot(stored), Some(Object::Str(s)) if s.as_surrogatepass_bytes() == key.as_bytes()))
         })?;
         Ok(position.and_then(|p| payload.entry_at(p)).map(|e| e.value))
     }

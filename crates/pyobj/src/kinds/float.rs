@@ -7,12 +7,12 @@ use crate::{Error, Heap, Obj, Object, Result};
 impl Heap {
     /// A `float`.
     pub fn new_float(&mut self, value: f64) -> Obj {
-        self.objects.insert(Object::Float(value))
+        self.insert(Object::Float(value))
     }
 
     /// The value of a `float`.
     pub fn as_float(&self, obj: Obj) -> Result<f64> {
-        match self.get(obj)? {
+        match &*self.get(obj)? {
             Object::Float(f) => Ok(*f),
             other => Err(Error::type_error(format!(
                 "expected float, got '{}'",

@@ -44,7 +44,7 @@ impl Heap {
     pub fn new_function(&mut self, module: &str, qualname: &str, native: Option<NativeFn>) -> Obj {
         let module = self.intern(module);
         let qualname = self.intern(qualname);
-        self.objects.insert(Object::Function(Box::new(Function {
+        self.insert(Object::Function(Box::new(Function {
             module,
             qualname,
             native,
@@ -53,7 +53,7 @@ impl Heap {
 
     /// The payload of a named global.
     pub fn as_function(&self, obj: Obj) -> Result<&Function> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Function(f) => Ok(f),
             other => Err(Error::type_error(format!(
                 "expected function, got '{}'",

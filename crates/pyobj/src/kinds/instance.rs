@@ -66,7 +66,7 @@ impl Heap {
             Kind::Instance => None,
             kind => Some(self.empty_of_kind(kind)?),
         };
-        Ok(self.objects.insert(Object::Instance(Box::new(Instance {
+        Ok(self.insert(Object::Instance(Box::new(Instance {
             class,
             dict,
             slots: vec![None; slot_count].into_boxed_slice(),
@@ -99,7 +99,7 @@ impl Heap {
 
     /// The payload of an instance.
     pub fn as_instance(&self, obj: Obj) -> Result<&Instance> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Instance(i) => Ok(i),
             other => Err(Error::type_error(format!(
                 "expected an instance, got '{}'",
@@ -109,7 +109,7 @@ impl Heap {
     }
 
     fn instance_mut(&mut self, obj: Obj) -> Result<&mut Instance> {
-        match self.get_mut(obj)? {
+        match self.get_mut_expecting(obj, "an instance")? {
             Object::Instance(i) => Ok(i),
             other => Err(Error::type_error(format!(
                 "expected an instance, got '{}'",
@@ -173,7 +173,7 @@ impl Heap {
     /// `__dict__`, then the class attributes along the MRO. `Ok(None)` when
     /// absent. On a class object, looks along its MRO.
     pub fn getattr(&self, obj: Obj, name: &str) -> Result<Option<Obj>> {
-        match self.get(obj)? {
+        match &*self.get(obj)? {
             Object::Instance(inst) => {
                 if let Some(i) = self.slot_index(inst.class, name)? {
                     if let Some(value) = inst.slots[i] {

@@ -3,7 +3,6 @@
 use num_bigint::BigInt;
 use num_traits::{ToPrimitive, Zero};
 
-use crate::heap::{SMALL_INT_MAX, SMALL_INT_MIN};
 use crate::{Error, Heap, Obj, Object, Result};
 
 /// The payload of an `int`.
@@ -62,27 +61,31 @@ impl std::fmt::Display for Int {
 }
 
 impl Heap {
-    /// An `int`. Values from -5 to 256 are shared, as in CPython.
+    /// An `int`. Nearly every machine-sized value is carried in the handle
+    /// itself ([`Obj::int`]) and takes no heap slot.
     #[inline]
     pub fn new_int(&mut self, value: i64) -> Obj {
-        if (SMALL_INT_MIN..=SMALL_INT_MAX).contains(&value) {
-            return self.small_ints[(value - SMALL_INT_MIN) as usize];
+        match Obj::int(value) {
+            Some(immediate) => immediate,
+            None => self.insert(Object::Int(Int::Small(value))),
         }
-        self.objects.insert(Object::Int(Int::Small(value)))
     }
 
     /// An `int` of any size; stored as a machine word when it fits.
     pub fn new_bigint(&mut self, value: BigInt) -> Obj {
         match value.to_i64() {
             Some(small) => self.new_int(small),
-            None => self.objects.insert(Object::Int(Int::Big(Box::new(value)))),
+            None => self.insert(Object::Int(Int::Big(Box::new(value)))),
         }
     }
 
     /// The payload of an `int` (or the 0/1 of a `bool`, as Python treats
     /// `bool` as a subclass of `int`).
     pub fn as_int(&self, obj: Obj) -> Result<Int> {
-        match self.get(obj)? {
+        if let Some(value) = obj.as_immediate_int() {
+            return Ok(Int::Small(value));
+        }
+        match &*self.get(obj)? {
             Object::Int(i) => Ok(i.clone()),
             Object::Bool(b) => Ok(Int::Small(*b as i64)),
             other => Err(Error::type_error(format!(

@@ -7,12 +7,12 @@ use crate::{Error, Heap, Obj, Object, Result};
 impl Heap {
     /// A `list` of the given items.
     pub fn new_list(&mut self, items: Vec<Obj>) -> Obj {
-        self.objects.insert(Object::List(ThinVec::from(items)))
+        self.insert(Object::List(ThinVec::from(items)))
     }
 
     /// The items of a `list`.
     pub fn as_list(&self, obj: Obj) -> Result<&[Obj]> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::List(items) => Ok(items),
             other => Err(Error::type_error(format!(
                 "expected list, got '{}'",
@@ -23,7 +23,7 @@ impl Heap {
 
     /// The items of a `list`, to change in place.
     pub fn list_mut(&mut self, obj: Obj) -> Result<&mut ThinVec<Obj>> {
-        match self.get_mut(obj)? {
+        match self.get_mut_expecting(obj, "list")? {
             Object::List(items) => Ok(items),
             other => Err(Error::type_error(format!(
                 "expected list, got '{}'",

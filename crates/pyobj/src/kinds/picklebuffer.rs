@@ -46,13 +46,13 @@ impl Heap {
     /// A type error if `target` is not bytes-like, as Python's
     /// "a bytes-like object is required".
     pub fn new_picklebuffer(&mut self, target: Obj) -> Result<Obj> {
-        let readonly = match self.get(target)? {
+        let readonly = match &*self.get(target)? {
             Object::Bytes(_) => true,
             Object::ByteArray(_) => false,
             // A view of a view exposes the same memory with the same rights.
             Object::PickleBuffer(inner) => {
                 let inner = *inner;
-                return Ok(self.objects.insert(Object::PickleBuffer(inner)));
+                return Ok(self.insert(Object::PickleBuffer(inner)));
             }
             other => {
                 return Err(Error::type_error(format!(
@@ -61,9 +61,7 @@ impl Heap {
                 )))
             }
         };
-        Ok(self
-            .objects
-            .insert(Object::PickleBuffer(PickleBuffer { target, readonly })))
+        Ok(self.insert(Object::PickleBuffer(PickleBuffer { target, readonly })))
     }
 
     /// A read-only view of the same memory as `buffer` (a `bytes`, `bytearray`
@@ -73,7 +71,7 @@ impl Heap {
     /// # Errors
     /// A type error if `buffer` is not bytes-like.
     pub fn readonly_view(&mut self, buffer: Obj) -> Result<Obj> {
-        let target = match self.get(buffer)? {
+        let target = match &*self.get(buffer)? {
             Object::Bytes(_) => return Ok(buffer),
             Object::PickleBuffer(view) if view.readonly => return Ok(buffer),
             Object::PickleBuffer(view) => view.target,
@@ -85,7 +83,7 @@ impl Heap {
                 )))
             }
         };
-        Ok(self.objects.insert(Object::PickleBuffer(PickleBuffer {
+        Ok(self.insert(Object::PickleBuffer(PickleBuffer {
             target,
             readonly: true,
         })))
@@ -96,7 +94,7 @@ impl Heap {
     /// # Errors
     /// A type error for any other kind.
     pub fn as_picklebuffer(&self, obj: Obj) -> Result<&PickleBuffer> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::PickleBuffer(view) => Ok(view),
             other => Err(Error::type_error(format!(
                 "expected PickleBuffer, got '{}'",

@@ -44,13 +44,13 @@ impl Heap {
     /// A `set` of the given items (duplicates dropped, first occurrence kept).
     pub fn new_set(&mut self, items: impl IntoIterator<Item = Obj>) -> Result<Obj> {
         let set = self.build_set(items)?;
-        Ok(self.objects.insert(Object::Set(Box::new(set))))
+        Ok(self.insert(Object::Set(Box::new(set))))
     }
 
     /// A `frozenset` of the given items (duplicates dropped, first occurrence kept).
     pub fn new_frozenset(&mut self, items: impl IntoIterator<Item = Obj>) -> Result<Obj> {
         let set = self.build_set(items)?;
-        Ok(self.objects.insert(Object::FrozenSet(Box::new(set))))
+        Ok(self.insert(Object::FrozenSet(Box::new(set))))
     }
 
     fn build_set(&self, items: impl IntoIterator<Item = Obj>) -> Result<Set> {
@@ -66,7 +66,7 @@ impl Heap {
 
     /// The payload of a `set` or `frozenset`.
     pub fn as_set(&self, obj: Obj) -> Result<&Set> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Set(s) | Object::FrozenSet(s) => Ok(s),
             other => Err(Error::type_error(format!(
                 "expected set or frozenset, got '{}'",
@@ -76,7 +76,7 @@ impl Heap {
     }
 
     fn set_payload_mut(&mut self, obj: Obj) -> Result<&mut Set> {
-        match self.get_mut(obj)? {
+        match self.get_mut_expecting(obj, "set")? {
             Object::Set(s) => Ok(s),
             other => Err(Error::type_error(format!(
                 "expected set, got '{}'",
@@ -88,7 +88,7 @@ impl Heap {
     /// `set.add(item)`. Only for `set`; a `frozenset` is immutable.
     pub fn set_add(&mut self, set: Obj, item: Obj) -> Result<()> {
         let hash = self.hash(item)?;
-        let payload = match self.get(set)? {
+        let payload = match self.slot_or_int_kind(set)? {
             Object::Set(s) => s,
             other => {
                 return Err(Error::type_error(format!(

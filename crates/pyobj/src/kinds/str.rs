@@ -395,7 +395,7 @@ fn bad_utf8(bytes: &[u8], start: usize, end: usize, reason: &str) -> Error {
 impl Heap {
     /// A `str` from Rust text.
     pub fn new_str(&mut self, value: &str) -> Obj {
-        self.objects.insert(Object::Str(Str::from(value)))
+        self.insert(Object::Str(Str::from(value)))
     }
 
     /// A `str` decoded from UTF-8 in which encoded surrogates are allowed
@@ -414,14 +414,14 @@ impl Heap {
     #[inline]
     pub fn new_str_utf8(&mut self, bytes: &[u8]) -> Result<Obj> {
         if let Some(short) = Str::short_ascii(bytes) {
-            return Ok(self.objects.insert(Object::Str(short)));
+            return Ok(self.insert(Object::Str(short)));
         }
         Ok(self.new_str_from(Str::from_utf8_general(bytes)?))
     }
 
     /// A `str` from a [`Str`] payload (which may hold lone surrogates).
     pub fn new_str_from(&mut self, value: Str) -> Obj {
-        self.objects.insert(Object::Str(value))
+        self.insert(Object::Str(value))
     }
 
     /// The shared `str` object for `name`, made on first use.
@@ -431,7 +431,7 @@ impl Heap {
     /// sharing. Interned strings are reclaimed like any other when unreachable.
     pub fn intern(&mut self, name: &str) -> Obj {
         if let Some(&obj) = self.interned.get(name) {
-            if self.objects.contains_key(obj) {
+            if self.contains(obj) {
                 return obj;
             }
         }
@@ -442,7 +442,7 @@ impl Heap {
 
     /// The payload of a `str`.
     pub fn as_str_obj(&self, obj: Obj) -> Result<&Str> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Str(s) => Ok(s),
             other => Err(Error::type_error(format!(
                 "expected str, got '{}'",

@@ -8,12 +8,12 @@ impl Heap {
         if items.is_empty() {
             return self.empty_tuple;
         }
-        self.objects.insert(Object::Tuple(items.into_boxed_slice()))
+        self.insert(Object::Tuple(items.into_boxed_slice()))
     }
 
     /// The items of a `tuple`.
     pub fn as_tuple(&self, obj: Obj) -> Result<&[Obj]> {
-        match self.get(obj)? {
+        match self.slot_or_int_kind(obj)? {
             Object::Tuple(items) => Ok(items),
             other => Err(Error::type_error(format!(
                 "expected tuple, got '{}'",
@@ -27,7 +27,7 @@ impl Heap {
     /// Tuples are immutable in Python, but building a recursive tuple (as
     /// unpickling does) needs to patch an item after the tuple has a handle.
     pub fn tuple_mut(&mut self, obj: Obj) -> Result<&mut [Obj]> {
-        match self.get_mut(obj)? {
+        match self.get_mut_expecting(obj, "tuple")? {
             Object::Tuple(items) => Ok(items),
             other => Err(Error::type_error(format!(
                 "expected tuple, got '{}'",

@@ -344,7 +344,7 @@ impl Heap {
     /// compared by identity first.
     fn equals_itself(&self, obj: Obj) -> Result<bool> {
         let (object, _) = self.hash_value_of(obj)?;
-        Ok(match object {
+        Ok(match &*object {
             Object::Float(f) => !f.is_nan(),
             Object::Complex(c) => !c.re.is_nan() && !c.im.is_nan(),
             _ => true,
@@ -355,9 +355,13 @@ impl Heap {
     fn eq_step(&self, a: Obj, b: Obj) -> Result<Step<'_>> {
         let (x, _) = self.hash_value_of(a)?;
         let (y, _) = self.hash_value_of(b)?;
-        if let (Some(m), Some(n)) = (Num::of(x), Num::of(y)) {
+        if let (Some(m), Some(n)) = (Num::of(&x), Num::of(&y)) {
             return Ok(Step::Done(num_eq(m, n)));
         }
+        // Past the numbers, only objects in slots can be equal.
+        let (Some(x), Some(y)) = (x.in_slot(), y.in_slot()) else {
+            return Ok(Step::Done(a == b));
+        };
         if let (Some(m), Some(n)) = (bytes_of(x), bytes_of(y)) {
             return Ok(Step::Done(m == n));
         }

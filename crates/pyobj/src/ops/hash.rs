@@ -15,7 +15,7 @@ use num_bigint::{BigInt, Sign};
 
 use crate::heap::HashSeed;
 use crate::kinds::int::Int;
-use crate::{Error, Heap, Obj, Object, Result, Str};
+use crate::{Error, Heap, Obj, ObjRef, Object, Result, Str};
 
 /// `2**61 - 1`, the Mersenne prime numeric hashes are reduced by, so that
 /// equal ints, floats and complexes hash alike (`sys.hash_info.modulus`).
@@ -365,10 +365,11 @@ impl Heap {
     pub fn hash(&self, obj: Obj) -> Result<i64> {
         // The usual dict keys, a str hashed before and a machine-sized int,
         // answer without a call.
-        match self.objects.get(obj) {
-            Some(Object::Str(s)) => return Ok(self.str_hash(s)),
-            Some(Object::Int(Int::Small(v))) => return Ok(hash_i64(*v)),
-            _ => {}
+        if let Some(value) = obj.as_immediate_int() {
+            return Ok(hash_i64(value));
+        }
+        if let Some(Object::Str(s)) = self.slot(obj) {
+            return Ok(self.str_hash(s));
         }
         self.hash_general(obj)
     }
@@ -485,7 +486,14 @@ impl Heap {
 
     /// The hash of anything but a tuple, or a tuple's items to walk.
     fn hash_step(&self, obj: Obj) -> Result<Step<'_>> {
-        let (object, base_of) = self.hash_value_of(obj)?;
+        let (value, base_of) = self.hash_value_of(obj)?;
+        let Some(object) = value.in_slot() else {
+            // Not in a slot: an int carried in its handle.
+            return Ok(Step::Done(match &*value {
+                Object::Int(n) => hash_int(n),
+                _ => identity_hash(obj),
+            }));
+        };
         Ok(Step::Done(match object {
             // Objects without a value of their own: CPython hashes them by
             // address (`None` too, until 3.12).
@@ -519,9 +527,9 @@ impl Heap {
     /// The object whose value `obj` hashes and compares by: itself, or for an
     /// instance of a subclass of a built-in (`class L(list)`), its built-in
     /// part, along with the instance (for error messages).
-    pub(crate) fn hash_value_of(&self, obj: Obj) -> Result<(&Object, Option<Obj>)> {
+    pub(crate) fn hash_value_of(&self, obj: Obj) -> Result<(ObjRef<'_>, Option<Obj>)> {
         let object = self.get(obj)?;
-        if let Object::Instance(inst) = object {
+        if let Object::Instance(inst) = &*object {
             if let Some(base) = inst.base {
                 return Ok((self.get(base)?, Some(obj)));
             }

@@ -163,7 +163,7 @@ impl<'h> Walk<'h> {
             return Err(Error::recursion("getting the repr of an object"));
         }
         let heap = self.heap;
-        match heap.get(obj)? {
+        match &*heap.get(obj)? {
             Object::Instance(inst) => match inst.base {
                 // A subclass of a built-in prints its built-in part, as the
                 // built-in's own repr does for subclasses; set, frozenset and
@@ -190,7 +190,10 @@ impl<'h> Walk<'h> {
         out: &mut String,
     ) -> Result<()> {
         let heap = self.heap;
-        match heap.get(obj)? {
+        if let Some(value) = obj.as_immediate_int() {
+            return write_int(&Int::Small(value), out);
+        }
+        match heap.slot_or_int_kind(obj)? {
             Object::None => out.push_str("None"),
             Object::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
             Object::Int(i) => write_int(i, out)?,

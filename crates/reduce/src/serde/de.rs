@@ -229,7 +229,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let heap = self.heap;
-        match heap.get(self.obj)? {
+        match &*heap.get(self.obj)? {
             Object::None => visitor.visit_unit(),
             Object::Bool(b) => visitor.visit_bool(*b),
             Object::Int(Int::Small(v)) => visitor.visit_i64(*v),
@@ -311,7 +311,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
         visitor: V,
     ) -> Result<V::Value> {
         if name == BIGINT_TOKEN {
-            return match self.heap.get(self.obj)? {
+            return match &*self.heap.get(self.obj)? {
                 Object::Int(i) => visitor.visit_str(&i.to_bigint().to_string()),
                 Object::Bool(b) => visitor.visit_i64(i64::from(*b)),
                 _ => Err(Error::new(format!(
@@ -329,7 +329,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        match self.heap.get(self.obj)? {
+        match &*self.heap.get(self.obj)? {
             Object::Dict(d) => visitor.visit_map(Map {
                 de: self,
                 pairs: d.iter().collect(),
@@ -347,7 +347,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
         visitor: V,
     ) -> Result<V::Value> {
         let heap = self.heap;
-        match heap.get(self.obj)? {
+        match &*heap.get(self.obj)? {
             Object::Str(s) => visitor.visit_enum(Enum {
                 de: self,
                 variant: s.to_string_lossy().into_owned(),
