@@ -43,7 +43,8 @@
 //! allocated and memo size are bounded by [`Limits`]; declared lengths are
 //! checked against the input before anything is allocated.
 
-#![forbid(unsafe_code)]
+// One module may use `unsafe`, for one system call: `hugepages`.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
@@ -52,6 +53,7 @@ mod compat;
 pub mod dis;
 mod error;
 mod framing;
+mod hugepages;
 mod limits;
 pub mod opcodes;
 mod options;

@@ -335,7 +335,11 @@ for p in range(6):
         assert_eq!(heap.repr(obj).unwrap(), repr, "protocol {protocol}");
         let options = DumpOptions::new().protocol(protocol as i32).unwrap();
         let ours = dumps(&mut heap, &registry, obj, &options).unwrap();
-        assert!(ours == theirs, "protocol {protocol}: {}", mismatch(&ours, &theirs));
+        assert!(
+            ours == theirs,
+            "protocol {protocol}: {}",
+            mismatch(&ours, &theirs)
+        );
         // The same values built from Rust integers.
         let values: Vec<i128> = repr
             .trim_matches(['[', ']'])
@@ -351,6 +355,41 @@ for p in range(6):
             .collect();
         let built = heap.new_list(items);
         let ours = dumps(&mut heap, &registry, built, &options).unwrap();
-        assert!(ours == theirs, "built, protocol {protocol}: {}", mismatch(&ours, &theirs));
+        assert!(
+            ours == theirs,
+            "built, protocol {protocol}: {}",
+            mismatch(&ours, &theirs)
+        );
+    }
+}
+
+/// Payloads past the huge-page threshold (4 MiB), as bytes at protocols 3–5
+/// and as the one large item among small ones: CPython's bytes load to the
+/// same payload, shared as it was, and dump back byte for byte.
+#[test]
+fn large_payloads_round_trip_byte_for_byte() {
+    const LARGE: &str = r#"
+import pickle, sys
+blob = bytes((i * 7 + i // 4096) % 256 for i in range(5 * 2**20 + 123))
+for p in (3, 4, 5):
+    print(pickle.dumps([b"head", blob, "tail", blob], protocol=p).hex())
+"#;
+    let out = python(LARGE, &[]);
+    for (line, protocol) in out.lines().zip(3..) {
+        let theirs = unhex(line);
+        let mut heap = heap();
+        let mut registry = Registry::new(&mut heap);
+        let obj = loads(&mut heap, &mut registry, &theirs, &LoadOptions::new()).unwrap();
+        let items = heap.as_list(obj).unwrap().to_vec();
+        assert_eq!(items[1], items[3], "the shared payload stays shared");
+        let blob = heap.as_bytes(items[1]).unwrap();
+        assert_eq!(blob.len(), 5 * (1 << 20) + 123);
+        assert!(blob
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == ((i * 7 + i / 4096) % 256) as u8));
+        let options = DumpOptions::new().protocol(protocol).unwrap();
+        let ours = dumps(&mut heap, &registry, obj, &options).unwrap();
+        assert!(ours == theirs, "protocol {protocol}: {}", mismatch(&ours, &theirs));
     }
 }

@@ -651,9 +651,9 @@ pub fn dumps(
     obj: Obj,
     options: &DumpOptions,
 ) -> Result<Vec<u8>> {
-    let mut pickler = Pickler::new(Vec::new(), *options);
+    let mut pickler = Pickler::new(crate::hugepages::OutputBuffer::default(), *options);
     pickler.dump(heap, registry, obj)?;
-    Ok(pickler.into_inner())
+    Ok(pickler.into_inner().0)
 }
 
 /// Pickles `obj` to `writer`.

@@ -5,6 +5,7 @@ use pyobj::{Heap, Str};
 
 use super::Unpickler;
 use crate::codecs::{escape_decode, raw_unicode_escape_decode};
+use crate::hugepages::{copy_large, LARGE_PAYLOAD};
 use crate::read::Read;
 use crate::{DecodeErrors, Encoding, Error, ErrorKind, Result};
 
@@ -52,6 +53,8 @@ impl<R: Read> Unpickler<R> {
         let bytes = self.read_payload(n)?;
         let obj = if bytearray {
             heap.new_bytearray(bytes)
+        } else if bytes.len() >= LARGE_PAYLOAD {
+            heap.new_bytes_from_vec(copy_large(bytes))
         } else {
             heap.new_bytes(bytes)
         };

@@ -10,6 +10,12 @@ impl Heap {
         self.insert(Object::Bytes(value.into()))
     }
 
+    /// A `bytes` that takes over `value`'s buffer (no copy when its capacity
+    /// is its length).
+    pub fn new_bytes_from_vec(&mut self, value: Vec<u8>) -> Obj {
+        self.insert(Object::Bytes(value.into_boxed_slice()))
+    }
+
     /// A `bytearray`.
     pub fn new_bytearray(&mut self, value: &[u8]) -> Obj {
         self.insert(Object::ByteArray(ThinVec::from(value)))
