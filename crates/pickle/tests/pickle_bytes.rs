@@ -390,6 +390,10 @@ for p in (3, 4, 5):
             .all(|(i, &b)| b == ((i * 7 + i / 4096) % 256) as u8));
         let options = DumpOptions::new().protocol(protocol).unwrap();
         let ours = dumps(&mut heap, &registry, obj, &options).unwrap();
-        assert!(ours == theirs, "protocol {protocol}: {}", mismatch(&ours, &theirs));
+        assert!(
+            ours == theirs,
+            "protocol {protocol}: {}",
+            mismatch(&ours, &theirs)
+        );
     }
 }

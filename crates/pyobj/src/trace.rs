@@ -35,6 +35,7 @@ pub fn for_each_child(object: &Object, mut visit: impl FnMut(Obj)) {
             visit(class.dict);
             class.own_slots.iter().copied().for_each(&mut visit);
             class.slot_layout.iter().copied().for_each(&mut visit);
+            class.one_tuple.into_iter().for_each(&mut visit);
         }
         Object::Instance(instance) => {
             visit(instance.class);

@@ -126,6 +126,9 @@ fn reduce_newobj(heap: &mut Heap, registry: &Registry, obj: Obj, class: Obj) -> 
         _ => None,
     };
     let (callable, newargs) = match kwargs {
+        // Protocol 2 and up (this path) split `(cls,)` into cls and `()`
+        // and never save the tuple itself, so one per class serves.
+        None if positional.is_empty() => (registry.builtins.newobj, heap.class_tuple(class)?),
         None => {
             let mut items = vec![class];
             items.extend(positional);
@@ -278,6 +281,9 @@ fn replay_stand_in(
     };
     let (callable, args) = match construction {
         Construction::Call { args } => (record_callable, args),
+        Construction::NewObj { args } if protocol >= 2 && heap.as_tuple(args)?.is_empty() => {
+            (registry.builtins.newobj, heap.class_tuple(class)?)
+        }
         Construction::NewObj { args } => {
             let mut items = vec![class];
             items.extend_from_slice(heap.as_tuple(args)?);
@@ -295,7 +301,7 @@ fn replay_stand_in(
                 heap.new_tuple(vec![class, object, none]),
             )
         }
-        Construction::Plain => (registry.builtins.newobj, heap.new_tuple(vec![class])),
+        Construction::Plain => (registry.builtins.newobj, heap.class_tuple(class)?),
     };
     Ok(Reduced::Value(ReduceValue {
         callable,

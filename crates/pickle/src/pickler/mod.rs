@@ -486,10 +486,7 @@ impl<W: io::Write> Pickler<W> {
                 }
             }
             Object::Float(f) => self.save_float(*f),
-            Object::Str(_) => match self.memo.get(obj) {
-                Some(index) => self.write_get(index)?,
-                None => self.save_str(heap, obj)?,
-            },
+            Object::Str(s) => self.save_str_object(obj, s)?,
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
                 None => return Ok(false),
@@ -547,10 +544,16 @@ impl<W: io::Write> Pickler<W> {
     /// Gives `obj` the next memo index, without writing the PUT.
     #[inline]
     fn remember(&mut self, obj: Obj) -> Result<u32> {
-        let index = u32::try_from(self.memo.len())
-            .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))?;
+        let index = self.next_memo_index()?;
         self.memo.insert(obj, index);
         Ok(index)
+    }
+
+    /// The index the next memo store takes.
+    #[inline]
+    fn next_memo_index(&self) -> Result<u32> {
+        u32::try_from(self.memo.len())
+            .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))
     }
 
     fn write_get(&mut self, index: u32) -> Result<()> {

@@ -26,6 +26,8 @@ pub struct Class {
     /// Whether this is the built-in type itself (`builtins.list`), not a subclass.
     pub(crate) is_builtin: bool,
     pub(crate) hooks: HookTable,
+    /// The tuple `(class,)`, once [`Heap::class_tuple`] has made it.
+    pub(crate) one_tuple: Option<Obj>,
 }
 
 impl Class {
@@ -215,6 +217,7 @@ impl Heap {
             layout,
             is_builtin: true,
             hooks: HookTable::new(),
+            one_tuple: None,
         })));
         let mut mro = vec![class];
         mro.extend_from_slice(mro_tail);
@@ -355,6 +358,7 @@ impl Heap {
             layout,
             is_builtin: false,
             hooks,
+            one_tuple: None,
         })));
         let mro = match self.c3_linearize(class, &bases) {
             Ok(mro) => mro,
@@ -425,6 +429,32 @@ impl Heap {
                 other.type_name()
             ))),
         }
+    }
+
+    /// The tuple `(class,)`, made on first request and kept with the class.
+    ///
+    /// It is what `object.__reduce_ex__(2)` passes to `copyreg.__newobj__`
+    /// for every plain instance; sharing one per class spares an object per
+    /// instance per dump. Only for uses that never hand the tuple itself to
+    /// a pickler's memo (it would be written once and fetched after).
+    ///
+    /// ```
+    /// use pyobj::{ClassSpec, Heap};
+    /// let mut heap = Heap::new();
+    /// let class = heap.new_class(ClassSpec::new("m", "C"))?;
+    /// let args = heap.class_tuple(class)?;
+    /// assert_eq!(heap.as_tuple(args)?, [class]);
+    /// assert_eq!(heap.class_tuple(class)?, args);
+    /// # Ok::<(), pyobj::Error>(())
+    /// ```
+    pub fn class_tuple(&mut self, class: Obj) -> Result<Obj> {
+        // Traced as part of the class, so alive as long as the class is.
+        if let Some(tuple) = self.as_class(class)?.one_tuple {
+            return Ok(tuple);
+        }
+        let tuple = self.new_tuple(vec![class]);
+        self.class_mut(class)?.one_tuple = Some(tuple);
+        Ok(tuple)
     }
 
     /// The payload of a class object, to change (for example to attach hooks later).
