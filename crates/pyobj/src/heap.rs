@@ -215,6 +215,33 @@ impl Heap {
         }
     }
 
+    /// The object in `obj`'s slot, or `Ok(None)` for an int carried in the
+    /// handle (read it with [`Obj::as_immediate_int`]); a stale handle is an
+    /// error.
+    ///
+    /// For hot loops that deal with machine-sized ints first: unlike
+    /// [`Heap::get`], it never builds an `Object` for an int, so a borrow
+    /// of the result stays a plain pointer.
+    ///
+    /// ```
+    /// use pyobj::{Heap, Object};
+    /// let mut heap = Heap::new();
+    /// let (n, s) = (heap.new_int(5), heap.new_str("five"));
+    /// assert!(heap.slot_object(n)?.is_none());
+    /// assert!(matches!(heap.slot_object(s)?, Some(Object::Str(_))));
+    /// # Ok::<(), pyobj::Error>(())
+    /// ```
+    #[inline]
+    pub fn slot_object(&self, obj: Obj) -> Result<Option<&Object>> {
+        match obj.slot_key() {
+            Some(key) => match self.objects.get(key) {
+                Some(object) => Ok(Some(object)),
+                None => Err(Error::stale()),
+            },
+            None => Ok(None),
+        }
+    }
+
     /// The object in `obj`'s slot: `None` for a collected handle or an int
     /// carried in the handle (which has no slot).
     #[inline]

@@ -101,42 +101,6 @@ impl<V: Copy + Default> ObjTable<V> {
         previous
     }
 
-    /// The value stored for `obj`; or, if it has none, stores `value` and
-    /// returns `None`: "seen before?" and "remember it" in one lookup.
-    ///
-    /// ```
-    /// use pyobj::{Heap, ObjTable};
-    /// let mut heap = Heap::new();
-    /// let a = heap.new_list(vec![]);
-    /// let mut seen: ObjTable<u32> = ObjTable::new();
-    /// assert_eq!(seen.get_or_insert(a, 0), None);
-    /// assert_eq!(seen.get_or_insert(a, 1), Some(0));
-    /// assert_eq!(seen.len(), 1);
-    /// ```
-    #[inline]
-    pub fn get_or_insert(&mut self, obj: Obj, value: V) -> Option<V> {
-        let Some(slot) = obj.slot_index() else {
-            if let Some(&previous) = self.immediates.get(&obj) {
-                return Some(previous);
-            }
-            self.immediates.insert(obj, value);
-            self.len += 1;
-            return None;
-        };
-        let version = obj.slot_version();
-        let page = match self.pages.get_mut(slot / PAGE) {
-            Some(Some(page)) => page,
-            _ => new_page(&mut self.pages, slot / PAGE),
-        };
-        let entry = &mut page[slot % PAGE];
-        if entry.version == version {
-            return Some(entry.value);
-        }
-        *entry = Entry { version, value };
-        self.len += 1;
-        None
-    }
-
     /// How many objects have a value.
     pub fn len(&self) -> usize {
         self.len

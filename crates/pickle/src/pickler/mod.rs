@@ -346,7 +346,12 @@ impl<W: io::Write> Pickler<W> {
             }
         }
         let protocol = self.options.protocol;
-        match &*heap.get(obj)? {
+        let Some(object) = heap.slot_object(obj)? else {
+            // An int carried in its handle.
+            let value = obj.as_immediate_int().unwrap_or_default();
+            return self.save_long(&pyobj::Int::Small(value));
+        };
+        match object {
             Object::None => {
                 self.framer.write_byte(Opcode::NONE as u8);
                 return Ok(());
@@ -369,8 +374,8 @@ impl<W: io::Write> Pickler<W> {
             self.write_get(index)?;
             return Ok(());
         }
-        match &*heap.get(obj)? {
-            Object::Str(_) => return self.save_str(heap, obj),
+        match object {
+            Object::Str(s) => return self.save_new_str(obj, s),
             Object::Bytes(_) if protocol >= 3 => return self.save_bytes(heap, obj),
             _ => {}
         }
@@ -476,7 +481,16 @@ impl<W: io::Write> Pickler<W> {
             return Ok(false);
         }
         self.framer.maybe_commit()?;
-        match &*heap.get(obj)? {
+        if let Some(value) = obj.as_immediate_int() {
+            if !write_small_int(&mut self.framer, self.options.protocol, value) {
+                self.save_long(&pyobj::Int::Small(value))?;
+            }
+            return Ok(true);
+        }
+        let Some(object) = heap.slot_object(obj)? else {
+            return Ok(false); // not reached: only ints live in handles
+        };
+        match object {
             Object::None => self.framer.write_byte(Opcode::NONE as u8),
             Object::Bool(b) => self.save_bool(*b),
             Object::Int(pyobj::Int::Small(v)) => {
@@ -486,7 +500,10 @@ impl<W: io::Write> Pickler<W> {
                 }
             }
             Object::Float(f) => self.save_float(*f),
-            Object::Str(s) => self.save_str_object(obj, s)?,
+            Object::Str(s) => match self.memo.get(obj) {
+                Some(index) => self.write_get(index)?,
+                None => self.save_new_str(obj, s)?,
+            },
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
                 None => return Ok(false),

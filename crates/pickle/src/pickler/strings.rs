@@ -1,7 +1,7 @@
 //! str, bytes and bytearray: opcode choice by size and protocol, and the
 //! reduce forms protocols without a bytes opcode use.
 
-use pyobj::{Heap, Kind, Obj, Object, Str};
+use pyobj::{Heap, Kind, Obj, Str};
 use reduce::Registry;
 
 use super::{Pickler, ReduceTail, Task};
@@ -10,31 +10,15 @@ use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
 
 impl<W: std::io::Write> Pickler<W> {
-    pub(super) fn save_str(&mut self, heap: &Heap, obj: Obj) -> Result<()> {
-        match heap.get(obj)?.in_slot() {
-            Some(Object::Str(s)) => self.save_str_object(obj, s),
-            _ => Ok(()),
-        }
-    }
-
-    /// Saves the str `s` (the object `obj`), or a memo fetch if it was saved
-    /// before.
-    #[inline]
-    pub(super) fn save_str_object(&mut self, obj: Obj, s: &Str) -> Result<()> {
+    /// Saves the str `s` (the object `obj`), not in the memo yet.
+    pub(super) fn save_new_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
         let data = s.as_surrogatepass_bytes();
         let protocol = self.options.protocol;
         if protocol >= 1 && data.len() < FRAME_SIZE_TARGET && !self.options.fast {
-            // One memo lookup answers both "saved before?" and "remember it";
-            // the str and its memo store are then one write.
-            let next = self.next_memo_index()?;
-            match self.memo.get_or_insert(obj, next) {
-                Some(index) => self.write_get(index)?,
-                None => write_str_and_put(&mut self.framer, protocol, data, next),
-            }
+            // The str and its memo store in one write.
+            let index = self.remember(obj)?;
+            write_str_and_put(&mut self.framer, protocol, data, index);
             return Ok(());
-        }
-        if let Some(index) = self.memo.get(obj) {
-            return self.write_get(index);
         }
         write_str(
             &mut self.framer,
