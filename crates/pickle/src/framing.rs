@@ -3,6 +3,7 @@
 
 use std::io;
 
+use crate::hugepages::{reserve_large, LARGE_PAYLOAD, TAIL_ROOM};
 use crate::opcodes::Opcode;
 use crate::Result;
 
@@ -27,6 +28,10 @@ pub(crate) struct Framer<W> {
     commit_at: usize,
     /// Framing is on and no frame is open: the next write opens one.
     must_open: bool,
+    /// The buffer is the output (`dumps`, `to_vec`): it is never handed to
+    /// the sink, so committed frames stay where they were written instead
+    /// of being copied out. Set by [`Framer::in_memory`].
+    keep: bool,
 }
 
 impl<W: io::Write> Framer<W> {
@@ -38,7 +43,24 @@ impl<W: io::Write> Framer<W> {
             frame_start: None,
             commit_at: FRAME_SIZE_TARGET,
             must_open: false,
+            keep: false,
         }
+    }
+
+    /// A framer whose buffer is the whole output, taken at the end with
+    /// [`Framer::take_output`]. Writing frames out to a `Vec` sink copied
+    /// every byte of the pickle once more (a tenth of a dump of short strs).
+    pub(crate) fn in_memory(sink: W) -> Self {
+        Framer {
+            commit_at: usize::MAX,
+            keep: true,
+            ..Framer::new(sink)
+        }
+    }
+
+    /// The output of an [`in_memory`](Framer::in_memory) framer.
+    pub(crate) fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.buffer)
     }
 
     pub(crate) fn into_inner(self) -> W {
@@ -138,7 +160,7 @@ impl<W: io::Write> Framer<W> {
         if self.buffer.len() >= self.commit_at {
             if self.framing {
                 self.commit_frame()?;
-            } else {
+            } else if !self.keep {
                 // Without frames the buffer is handed on in the same steps,
                 // so it stays small and warm instead of growing to the
                 // whole pickle (measured: a protocol 2 dump of `grouped`
@@ -177,18 +199,38 @@ impl<W: io::Write> Framer<W> {
         if self.framing && payload.len() >= FRAME_SIZE_TARGET {
             self.commit_frame()?;
             header.push_to(&mut self.buffer);
+            if self.keep {
+                self.reserve_payload(payload.len());
+                self.buffer.extend_from_slice(payload);
+                return Ok(());
+            }
             self.flush_buffer()?;
             self.sink.write_all(payload)?;
             return Ok(());
         }
         self.open_frame_if_needed();
-        self.buffer.reserve(9 + payload.len());
+        self.reserve_payload(9 + payload.len());
         header.push_to(&mut self.buffer);
         self.buffer.extend_from_slice(payload);
         Ok(())
     }
 
+    /// Room for a payload: a large one in an output buffer goes into huge
+    /// pages, with room after it (see `hugepages`).
+    fn reserve_payload(&mut self, len: usize) {
+        if self.keep && len >= LARGE_PAYLOAD {
+            if self.buffer.capacity() - self.buffer.len() < len {
+                reserve_large(&mut self.buffer, len + TAIL_ROOM);
+            }
+        } else {
+            self.buffer.reserve(len);
+        }
+    }
+
     fn flush_buffer(&mut self) -> Result<()> {
+        if self.keep {
+            return Ok(());
+        }
         if !self.buffer.is_empty() {
             self.sink.write_all(&self.buffer)?;
             self.buffer.clear();
@@ -201,7 +243,11 @@ impl<W: io::Write> Framer<W> {
         self.commit_frame()?;
         self.framing = false;
         self.must_open = false;
-        self.commit_at = FRAME_SIZE_TARGET;
+        self.commit_at = if self.keep {
+            usize::MAX
+        } else {
+            FRAME_SIZE_TARGET
+        };
         self.sink.flush()?;
         Ok(())
     }

@@ -12,7 +12,7 @@
 //! (the common defaults) and ignored otherwise.
 //!
 //! Only buffers that are about to be filled from end to end get the advice
-//! (a payload being copied in, the output of `dumps` taking a payload), so a
+//! (a payload being copied in, an output buffer taking a payload), so a
 //! huge page never holds less than 2 MiB of data the caller asked for; RSS
 //! is what it would be with small pages.
 //!
@@ -20,16 +20,18 @@
 //! elsewhere): the `madvise` call, whose invariant is stated where it is
 //! made. On other systems the advice is a no-op.
 
-use std::io;
 use std::mem::MaybeUninit;
 
 /// Payloads at least this long are copied into advised buffers (smaller ones
 /// cannot fill a 2 MiB page often enough to matter).
 pub(crate) const LARGE_PAYLOAD: usize = 4 << 20;
 
-/// Room left after a large payload in the output of `dumps`: address space
-/// only, faulted in as written.
-const TAIL_ROOM: usize = 1 << 20;
+/// Room left after a large payload in an output buffer (`dumps`, `to_vec`):
+/// address space only, faulted in as written. Growing a buffer of huge
+/// pages later moves it (mremap) to an address where they must be split,
+/// which cost more than the huge pages saved (56 ms against 45 for a 100 MB
+/// payload and one more byte).
+pub(crate) const TAIL_ROOM: usize = 1 << 20;
 
 /// Reserves room for exactly `additional` more bytes, asking for huge pages
 /// under the reserved (not yet written) part.
@@ -45,37 +47,6 @@ pub(crate) fn copy_large(payload: &[u8]) -> Vec<u8> {
     reserve_large(&mut buf, payload.len());
     buf.extend_from_slice(payload);
     buf
-}
-
-/// The in-memory sink of [`dumps`](crate::dumps): a `Vec` that takes a large
-/// payload into huge pages instead of growing into small ones.
-#[derive(Debug, Default)]
-pub(crate) struct OutputBuffer(pub(crate) Vec<u8>);
-
-impl io::Write for OutputBuffer {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write_all(bytes)?;
-        Ok(bytes.len())
-    }
-
-    #[inline]
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let spare = self.0.capacity() - self.0.len();
-        if bytes.len() >= LARGE_PAYLOAD && spare < bytes.len() {
-            // Room for what follows the payload too: growing a buffer of huge
-            // pages later moves it (mremap) to an address where they must be
-            // split, which cost more than the huge pages saved (56 ms against
-            // 45 for a 100 MB payload and one more byte).
-            reserve_large(&mut self.0, bytes.len() + TAIL_ROOM);
-        }
-        self.0.extend_from_slice(bytes);
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Asks the kernel to back the whole 2 MiB pages inside `spare` with huge
@@ -106,7 +77,6 @@ fn advise_huge_pages(_spare: &mut [MaybeUninit<u8>]) {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
     fn large_copies_and_writes_keep_every_byte() {
@@ -117,12 +87,12 @@ mod tests {
         assert_eq!(copy, payload);
         assert_eq!(copy.capacity(), payload.len());
 
-        let mut out = OutputBuffer::default();
-        out.write_all(b"head").unwrap();
-        out.write_all(&payload).unwrap();
-        out.write_all(b"tail").unwrap();
-        assert_eq!(&out.0[..4], b"head");
-        assert_eq!(&out.0[4..4 + payload.len()], &payload[..]);
-        assert_eq!(&out.0[4 + payload.len()..], b"tail");
+        let mut out = b"head".to_vec();
+        reserve_large(&mut out, payload.len() + TAIL_ROOM);
+        out.extend_from_slice(&payload);
+        out.extend_from_slice(b"tail");
+        assert_eq!(&out[..4], b"head");
+        assert_eq!(&out[4..4 + payload.len()], &payload[..]);
+        assert_eq!(&out[4 + payload.len()..], b"tail");
     }
 }

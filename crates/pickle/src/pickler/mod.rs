@@ -559,7 +559,7 @@ impl<W: io::Write> Pickler<W> {
     }
 
     /// Gives `obj` the next memo index, without writing the PUT.
-    #[inline]
+    #[inline(always)]
     fn remember(&mut self, obj: Obj) -> Result<u32> {
         let index = self.next_memo_index()?;
         self.memo.insert(obj, index);
@@ -671,9 +671,11 @@ pub fn dumps(
     obj: Obj,
     options: &DumpOptions,
 ) -> Result<Vec<u8>> {
-    let mut pickler = Pickler::new(crate::hugepages::OutputBuffer::default(), *options);
+    // The framer's buffer is the result: frames are not copied out to a sink.
+    let mut pickler = Pickler::new(io::sink(), *options);
+    pickler.framer = Framer::in_memory(io::sink());
     pickler.dump(heap, registry, obj)?;
-    Ok(pickler.into_inner().0)
+    Ok(pickler.framer.take_output())
 }
 
 /// Pickles `obj` to `writer`.

@@ -75,7 +75,7 @@ type Result<T> = std::result::Result<T, Fallback>;
 /// Pickles `value` at `protocol` (0–5) straight to bytes, or [`Fallback`].
 pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<Vec<u8>> {
     let mut writer = Writer {
-        framer: Framer::new(Vec::new()),
+        framer: Framer::in_memory(std::io::sink()),
         protocol,
         memo_len: 0,
         names: FxHashMap::default(),
@@ -97,7 +97,7 @@ pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<V
     value.serialize(&mut writer)?;
     writer.framer.write_byte(Opcode::STOP as u8);
     writer.framer.finish()?;
-    Ok(writer.framer.into_inner())
+    Ok(writer.framer.take_output())
 }
 
 /// What the map key being written is, as far as dict equality goes.
@@ -116,7 +116,7 @@ enum Probe {
 }
 
 pub(super) struct Writer {
-    framer: Framer<Vec<u8>>,
+    framer: Framer<std::io::Sink>,
     protocol: u8,
     memo_len: u32,
     /// Interned names → memo index: the only objects the heap route shares.
