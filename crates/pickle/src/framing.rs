@@ -126,6 +126,26 @@ impl<W: io::Write> Framer<W> {
         self.buffer.extend_from_slice(&trailer);
     }
 
+    /// [`Framer::write_parts`] for a payload given as a zero-padded
+    /// fixed-size array of which the first `len` bytes count: the array is
+    /// copied whole (moves of a size known at compile time, where a
+    /// variable-length copy is a `memcpy` call) and the padding dropped.
+    #[inline]
+    pub(crate) fn write_parts_padded<const H: usize, const P: usize, const T: usize>(
+        &mut self,
+        header: [u8; H],
+        padded: &[u8; P],
+        len: usize,
+        trailer: [u8; T],
+    ) {
+        self.open_frame_if_needed();
+        self.buffer.reserve(H + P + T);
+        self.buffer.extend_from_slice(&header);
+        self.buffer.extend_from_slice(padded);
+        self.buffer.truncate(self.buffer.len() - (P - len.min(P)));
+        self.buffer.extend_from_slice(&trailer);
+    }
+
     /// Writes an integer in decimal (protocol 0's INT, PUT and GET), without
     /// an intermediate string.
     pub(crate) fn write_decimal(&mut self, value: i64) {

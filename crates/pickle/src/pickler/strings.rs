@@ -17,7 +17,7 @@ impl<W: std::io::Write> Pickler<W> {
         if protocol >= 1 && data.len() < FRAME_SIZE_TARGET && !self.options.fast {
             // The str and its memo store in one write.
             let index = self.remember(obj)?;
-            write_str_and_put(&mut self.framer, protocol, data, index);
+            write_str_and_put(&mut self.framer, protocol, data, s.inline_padded(), index);
             return Ok(());
         }
         write_str(
@@ -145,14 +145,17 @@ pub(crate) fn write_str_and_put<W: std::io::Write>(
     framer: &mut Framer<W>,
     protocol: u8,
     data: &[u8],
+    padded: Option<&[u8; Str::INLINE]>,
     index: u32,
 ) {
     let n = data.len();
     if protocol >= 4 {
         if n <= 0xff {
-            framer.write_parts(
+            emit(
+                framer,
                 [Opcode::SHORT_BINUNICODE as u8, n as u8],
                 data,
+                padded,
                 [Opcode::MEMOIZE as u8],
             );
         } else {
@@ -168,10 +171,37 @@ pub(crate) fn write_str_and_put<W: std::io::Write>(
     let [a, b, c, d] = (n as u32).to_le_bytes();
     let header = [Opcode::BINUNICODE as u8, a, b, c, d];
     if index < 256 {
-        framer.write_parts(header, data, [Opcode::BINPUT as u8, index as u8]);
+        emit(
+            framer,
+            header,
+            data,
+            padded,
+            [Opcode::BINPUT as u8, index as u8],
+        );
     } else {
         let [e, f, g, h] = index.to_le_bytes();
-        framer.write_parts(header, data, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
+        emit(
+            framer,
+            header,
+            data,
+            padded,
+            [Opcode::LONG_BINPUT as u8, e, f, g, h],
+        );
+    }
+}
+
+/// One str write: from the zero-padded inline array when there is one.
+#[inline(always)]
+fn emit<W: std::io::Write, const H: usize, const T: usize>(
+    framer: &mut Framer<W>,
+    header: [u8; H],
+    data: &[u8],
+    padded: Option<&[u8; Str::INLINE]>,
+    trailer: [u8; T],
+) {
+    match padded {
+        Some(padded) => framer.write_parts_padded(header, padded, data.len(), trailer),
+        None => framer.write_parts(header, data, trailer),
     }
 }
 

@@ -240,6 +240,25 @@ impl Str {
         self.bytes()
     }
 
+    /// A short string's bytes as stored, zero-padded to [`Str::INLINE`]
+    /// bytes; `None` for a longer string. A writer can copy the whole
+    /// fixed-size array (a few moves, no call) and keep the first
+    /// `len()` bytes.
+    ///
+    /// ```
+    /// use pyobj::Str;
+    /// let s = Str::from("abc");
+    /// assert_eq!(&s.inline_padded().unwrap()[..4], b"abc\0");
+    /// assert!(Str::from("a longer string").inline_padded().is_none());
+    /// ```
+    #[inline]
+    pub fn inline_padded(&self) -> Option<&[u8; Str::INLINE]> {
+        match &self.repr {
+            Repr::Inline { buf, .. } => Some(buf),
+            Repr::Heap(_) => None,
+        }
+    }
+
     /// The code points, in order.
     pub fn code_points(&self) -> CodePoints<'_> {
         CodePoints { rest: self.bytes() }
