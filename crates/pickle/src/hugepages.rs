@@ -12,9 +12,9 @@
 //! (the common defaults) and ignored otherwise.
 //!
 //! Only buffers that are about to be filled from end to end get the advice
-//! (a payload being copied in, an output buffer taking a payload), so a
-//! huge page never holds less than 2 MiB of data the caller asked for; RSS
-//! is what it would be with small pages.
+//! (a payload being copied in, an output buffer taking a payload), so
+//! resident memory is what it would be with small pages, plus at most one
+//! huge page of the room an output buffer keeps after its payload.
 //!
 //! This module is the crate's one use of `unsafe` (the crate denies it
 //! elsewhere): the `madvise` call, whose invariant is stated where it is
