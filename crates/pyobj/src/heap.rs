@@ -204,15 +204,12 @@ impl Heap {
     /// ```
     #[inline]
     pub fn get(&self, obj: Obj) -> Result<ObjRef<'_>> {
-        match obj.slot_key() {
-            Some(key) => match self.objects.get(key) {
-                Some(object) => Ok(ObjRef(Place::Slot(object))),
-                None => Err(Error::stale()),
-            },
-            None => Ok(ObjRef(Place::Immediate(std::mem::ManuallyDrop::new(
-                Object::Int(Int::Small(obj.as_immediate_int().unwrap_or_default())),
+        Ok(ObjRef(match self.slot_object(obj)? {
+            Some(object) => Place::Slot(object),
+            None => Place::Immediate(std::mem::ManuallyDrop::new(Object::Int(Int::Small(
+                obj.as_immediate_int().unwrap_or_default(),
             )))),
-        }
+        }))
     }
 
     /// The object in `obj`'s slot, or `Ok(None)` for an int carried in the
