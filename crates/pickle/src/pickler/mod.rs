@@ -561,16 +561,10 @@ impl<W: io::Write> Pickler<W> {
     /// Gives `obj` the next memo index, without writing the PUT.
     #[inline(always)]
     fn remember(&mut self, obj: Obj) -> Result<u32> {
-        let index = self.next_memo_index()?;
+        let index = u32::try_from(self.memo.len())
+            .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))?;
         self.memo.insert(obj, index);
         Ok(index)
-    }
-
-    /// The index the next memo store takes.
-    #[inline]
-    fn next_memo_index(&self) -> Result<u32> {
-        u32::try_from(self.memo.len())
-            .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))
     }
 
     fn write_get(&mut self, index: u32) -> Result<()> {
@@ -619,15 +613,14 @@ pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
 /// The items of a list or tuple (see [`Items::Seq`]).
 #[inline]
 fn seq_items(heap: &Heap, seq: Obj) -> Result<&[Obj]> {
-    let object = heap.get(seq)?;
-    match object.in_slot() {
+    match heap.slot_object(seq)? {
         Some(Object::List(items)) => Ok(items),
         Some(Object::Tuple(items)) => Ok(items),
         _ => Err(Error::new(
             ErrorKind::Pickling,
             format!(
                 "internal: expected a list or tuple, got {}",
-                object.type_name()
+                heap.get(seq)?.type_name()
             ),
         )),
     }
