@@ -10,7 +10,7 @@ mod strings;
 
 use std::io;
 
-use pyobj::{Heap, Obj, ObjTable, Object};
+use pyobj::{Heap, Kind, Obj, ObjTable, Object};
 use reduce::{DispatchTable, Registry};
 use rustc_hash::FxHashSet;
 
@@ -379,6 +379,7 @@ impl<W: io::Write> Pickler<W> {
             Object::Bytes(_) if protocol >= 3 => return self.save_bytes(heap, obj),
             _ => {}
         }
+        let kind = object.kind();
         if self.options.fast {
             if !self.in_progress.insert(obj) {
                 return Err(Error::new(
@@ -391,22 +392,22 @@ impl<W: io::Write> Pickler<W> {
             }
             self.tasks.push(Task::Leave(obj));
         }
-        match &*heap.get(obj)? {
-            Object::Bytes(_) => self.save_bytes_legacy(heap, registry, obj),
-            Object::Tuple(_) => self.save_tuple(heap, obj),
-            Object::List(_) => self.save_list(heap, obj),
-            Object::Dict(_) => self.save_dict(heap, obj),
-            Object::Set(_) => self.save_set(heap, registry, obj),
-            Object::FrozenSet(_) => self.save_frozenset(heap, registry, obj),
-            Object::ByteArray(_) => self.save_bytearray(heap, registry, obj),
-            Object::PickleBuffer(_) => self.save_picklebuffer(heap, obj),
-            Object::Class(_) | Object::Function(_) => {
+        match kind {
+            Kind::Bytes => self.save_bytes_legacy(heap, registry, obj),
+            Kind::Tuple => self.save_tuple(heap, obj),
+            Kind::List => self.save_list(heap, obj),
+            Kind::Dict => self.save_dict(heap, obj),
+            Kind::Set => self.save_set(heap, registry, obj),
+            Kind::FrozenSet => self.save_frozenset(heap, registry, obj),
+            Kind::ByteArray => self.save_bytearray(heap, registry, obj),
+            Kind::PickleBuffer => self.save_picklebuffer(heap, obj),
+            Kind::Class | Kind::Function => {
                 if let Some(value) = self.override_reduce(heap, obj)? {
                     return self.save_reduce_value(heap, registry, obj, value);
                 }
                 self.save_global(heap, registry, obj, None)
             }
-            Object::Complex(_) | Object::Instance(_) => {
+            Kind::Complex | Kind::Instance => {
                 if let Some(value) = self.override_reduce(heap, obj)? {
                     return self.save_reduce_value(heap, registry, obj, value);
                 }
@@ -414,9 +415,7 @@ impl<W: io::Write> Pickler<W> {
                     reduce::reduce(heap, registry, obj, protocol, self.dispatch_table.as_ref())?;
                 self.save_reduced(heap, registry, obj, reduced)
             }
-            Object::None | Object::Bool(_) | Object::Int(_) | Object::Float(_) | Object::Str(_) => {
-                Ok(())
-            }
+            Kind::None | Kind::Bool | Kind::Int | Kind::Float | Kind::Str => Ok(()),
         }
     }
 
