@@ -20,6 +20,14 @@ impl<W: std::io::Write> Pickler<W> {
             write_str_and_put(&mut self.framer, protocol, data, s.inline_padded(), index);
             return Ok(());
         }
+        self.save_other_str(obj, s)
+    }
+
+    /// Protocol 0, fast mode, and strs of a frame's size or more: out of
+    /// line, so the common path above saves and restores fewer registers.
+    #[cold]
+    #[inline(never)]
+    fn save_other_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
         write_str(
             &mut self.framer,
             self.options.protocol,
