@@ -180,7 +180,7 @@ impl<W: io::Write> Framer<W> {
         if self.buffer.len() >= self.commit_at {
             if self.framing {
                 self.commit_frame()?;
-            } else if !self.keep {
+            } else {
                 // Without frames the buffer is handed on in the same steps,
                 // so it stays small and warm instead of growing to the
                 // whole pickle (measured: a protocol 2 dump of `grouped`
@@ -188,7 +188,7 @@ impl<W: io::Write> Framer<W> {
                 // faults of the growing buffer), and a dump to a file holds
                 // at most a frame's worth in memory.
                 self.flush_buffer()?;
-                self.commit_at = FRAME_SIZE_TARGET;
+                self.commit_at = self.unframed_commit_at();
             }
         }
         Ok(())
@@ -218,17 +218,16 @@ impl<W: io::Write> Framer<W> {
     pub(crate) fn write_large(&mut self, header: &Header, payload: &[u8]) -> Result<()> {
         if self.framing && payload.len() >= FRAME_SIZE_TARGET {
             self.commit_frame()?;
-            header.push_to(&mut self.buffer);
-            if self.keep {
-                self.reserve_payload(payload.len());
-                self.buffer.extend_from_slice(payload);
+            if !self.keep {
+                header.push_to(&mut self.buffer);
+                self.flush_buffer()?;
+                self.sink.write_all(payload)?;
                 return Ok(());
             }
-            self.flush_buffer()?;
-            self.sink.write_all(payload)?;
-            return Ok(());
+            // In memory the payload follows in the buffer, outside any frame.
+        } else {
+            self.open_frame_if_needed();
         }
-        self.open_frame_if_needed();
         self.reserve_payload(9 + payload.len());
         header.push_to(&mut self.buffer);
         self.buffer.extend_from_slice(payload);
@@ -244,6 +243,16 @@ impl<W: io::Write> Framer<W> {
             }
         } else {
             self.buffer.reserve(len);
+        }
+    }
+
+    /// `commit_at` outside frames: the buffer goes to the sink every frame's
+    /// worth, or, when it is the output, never.
+    fn unframed_commit_at(&self) -> usize {
+        if self.keep {
+            usize::MAX
+        } else {
+            FRAME_SIZE_TARGET
         }
     }
 
@@ -263,11 +272,7 @@ impl<W: io::Write> Framer<W> {
         self.commit_frame()?;
         self.framing = false;
         self.must_open = false;
-        self.commit_at = if self.keep {
-            usize::MAX
-        } else {
-            FRAME_SIZE_TARGET
-        };
+        self.commit_at = self.unframed_commit_at();
         self.sink.flush()?;
         Ok(())
     }

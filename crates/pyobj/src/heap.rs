@@ -174,12 +174,10 @@ impl Heap {
     /// Most code uses the typed constructors (`new_int`, `new_list`, ...), which
     /// also share the singletons; this is the general form.
     pub fn alloc(&mut self, object: Object) -> Obj {
-        if let Object::Int(Int::Small(value)) = object {
-            if let Some(immediate) = Obj::int(value) {
-                return immediate;
-            }
+        match object {
+            Object::Int(Int::Small(value)) => self.new_int(value),
+            object => self.insert(object),
         }
-        self.insert(object)
     }
 
     /// Puts `object` in a new slot: the one place slots are filled, for
@@ -254,10 +252,7 @@ impl Heap {
     #[inline]
     pub(crate) fn slot_or_int_kind(&self, obj: Obj) -> Result<&Object> {
         const INT_KIND: &Object = &Object::Int(Int::Small(0));
-        match obj.slot_key() {
-            Some(key) => self.objects.get(key).ok_or_else(Error::stale),
-            None => Ok(INT_KIND),
-        }
+        Ok(self.slot_object(obj)?.unwrap_or(INT_KIND))
     }
 
     /// Frees `obj`'s slot at once (for an object that failed to finish
@@ -272,19 +267,27 @@ impl Heap {
     /// immutable, as every int is, and gives a type error.
     #[inline]
     pub fn get_mut(&mut self, obj: Obj) -> Result<&mut Object> {
-        match obj.slot_key() {
-            Some(key) => self.objects.get_mut(key).ok_or_else(Error::stale),
-            None => Err(Error::type_error("'int' object is immutable")),
-        }
+        self.slot_mut(obj)?
+            .ok_or_else(|| Error::type_error("'int' object is immutable"))
     }
 
     /// [`Heap::get_mut`] for the typed accessors: an int carried in its
     /// handle gets the accessor's own "expected {expected}, got 'int'".
     #[inline]
     pub(crate) fn get_mut_expecting(&mut self, obj: Obj, expected: &str) -> Result<&mut Object> {
+        self.slot_mut(obj)?
+            .ok_or_else(|| Error::type_error(format!("expected {expected}, got 'int'")))
+    }
+
+    /// [`Heap::slot_object`], mutably.
+    #[inline]
+    fn slot_mut(&mut self, obj: Obj) -> Result<Option<&mut Object>> {
         match obj.slot_key() {
-            Some(key) => self.objects.get_mut(key).ok_or_else(Error::stale),
-            None => Err(Error::type_error(format!("expected {expected}, got 'int'"))),
+            Some(key) => match self.objects.get_mut(key) {
+                Some(object) => Ok(Some(object)),
+                None => Err(Error::stale()),
+            },
+            None => Ok(None),
         }
     }
 
@@ -306,10 +309,7 @@ impl Heap {
     /// The kind of `obj`.
     #[inline]
     pub fn kind(&self, obj: Obj) -> Result<Kind> {
-        match obj.slot_key() {
-            Some(key) => Ok(self.objects.get(key).ok_or_else(Error::stale)?.kind()),
-            None => Ok(Kind::Int),
-        }
+        Ok(self.slot_object(obj)?.map_or(Kind::Int, Object::kind))
     }
 
     /// The `None` singleton.

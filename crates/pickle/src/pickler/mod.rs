@@ -480,14 +480,13 @@ impl<W: io::Write> Pickler<W> {
             return Ok(false);
         }
         self.framer.maybe_commit()?;
-        if let Some(value) = obj.as_immediate_int() {
+        let Some(object) = heap.slot_object(obj)? else {
+            // An int carried in its handle.
+            let value = obj.as_immediate_int().unwrap_or_default();
             if !write_small_int(&mut self.framer, self.options.protocol, value) {
                 self.save_long(&pyobj::Int::Small(value))?;
             }
             return Ok(true);
-        }
-        let Some(object) = heap.slot_object(obj)? else {
-            return Ok(false); // not reached: only ints live in handles
         };
         match object {
             Object::None => self.framer.write_byte(Opcode::NONE as u8),
