@@ -139,11 +139,7 @@ impl<W: io::Write> Framer<W> {
         trailer: [u8; T],
     ) {
         self.open_frame_if_needed();
-        self.buffer.reserve(H + P + T);
-        self.buffer.extend_from_slice(&header);
-        self.buffer.extend_from_slice(padded);
-        self.buffer.truncate(self.buffer.len() - (P - len.min(P)));
-        self.buffer.extend_from_slice(&trailer);
+        crate::spare::append_padded(&mut self.buffer, header, padded, len, trailer);
     }
 
     /// Writes an integer in decimal (protocol 0's INT, PUT and GET), without

@@ -43,7 +43,8 @@
 //! allocated and memo size are bounded by [`Limits`]; declared lengths are
 //! checked against the input before anything is allocated.
 
-// One module may use `unsafe`, for one system call: `hugepages`.
+// Two modules may use `unsafe`, each for one call: `hugepages` (a system
+// call) and `spare` (a vector's length after writing its spare capacity).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -63,6 +64,7 @@ pub mod resolve;
 #[cfg(feature = "serde")]
 mod serde;
 mod sniff;
+mod spare;
 mod unpickler;
 
 pub use error::{Error, ErrorKind, Result};

@@ -79,5 +79,5 @@ pub use kinds::picklebuffer::PickleBuffer;
 pub use kinds::set::Set;
 pub use kinds::str::{Str, StrWidth};
 pub use native::NativePayload;
-pub use obj_table::ObjTable;
+pub use obj_table::{ObjTable, Vacant};
 pub use object::{Kind, Object};

@@ -103,6 +103,55 @@ impl<V: Copy + Default> ObjTable<V> {
         previous
     }
 
+    /// The value stored for `obj`, or the place to store one: one probe
+    /// where [`get`](ObjTable::get) then [`insert`](ObjTable::insert) make
+    /// two. The pickler's memo asks this of every str it meets; a hit costs
+    /// what `get` costs.
+    ///
+    /// ```
+    /// use pyobj::{Heap, ObjTable};
+    /// let mut heap = Heap::new();
+    /// let a = heap.new_list(vec![]);
+    /// let mut memo: ObjTable<u32> = ObjTable::new();
+    /// match memo.probe(a) {
+    ///     Ok(_) => unreachable!("empty table"),
+    ///     Err(vacant) => vacant.insert(0),
+    /// }
+    /// assert_eq!(memo.probe(a).ok(), Some(0));
+    /// assert_eq!(memo.len(), 1);
+    /// ```
+    #[inline(always)]
+    pub fn probe(&mut self, obj: Obj) -> Result<V, Vacant<'_, V>> {
+        let ObjTable {
+            pages,
+            immediates,
+            len,
+        } = self;
+        let Some(slot) = obj.slot_index() else {
+            return match immediates.get(&obj) {
+                Some(&value) => Ok(value),
+                None => Err(Vacant(Place::Immediate {
+                    immediates,
+                    len,
+                    obj,
+                })),
+            };
+        };
+        let version = obj.slot_version();
+        if let Some(Some(page)) = pages.get(slot / PAGE) {
+            let entry = page[slot % PAGE];
+            if entry.version == version {
+                return Ok(entry.value);
+            }
+        }
+        Err(Vacant(Place::Slot {
+            pages,
+            len,
+            slot,
+            version,
+        }))
+    }
+
     /// How many objects have a value.
     pub fn len(&self) -> usize {
         self.len
@@ -118,6 +167,68 @@ impl<V: Copy + Default> ObjTable<V> {
         self.pages.clear();
         self.immediates.clear();
         self.len = 0;
+    }
+}
+
+/// Where [`ObjTable::probe`] found no value: [`Vacant::insert`] stores
+/// one there without looking the object up again.
+pub struct Vacant<'a, V>(Place<'a, V>);
+
+impl<V> std::fmt::Debug for Vacant<'_, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Vacant")
+    }
+}
+
+enum Place<'a, V> {
+    Slot {
+        pages: &'a mut Vec<Option<Box<[Entry<V>; PAGE]>>>,
+        len: &'a mut usize,
+        slot: usize,
+        version: u32,
+    },
+    Immediate {
+        immediates: &'a mut hashbrown::HashMap<Obj, V, rustc_hash::FxBuildHasher>,
+        len: &'a mut usize,
+        obj: Obj,
+    },
+}
+
+impl<V: Copy + Default> Vacant<'_, V> {
+    /// How many objects the table holds (the next memo index).
+    #[inline(always)]
+    pub fn table_len(&self) -> usize {
+        match &self.0 {
+            Place::Slot { len, .. } | Place::Immediate { len, .. } => **len,
+        }
+    }
+
+    /// Stores `value` for the object probed.
+    #[inline(always)]
+    pub fn insert(self, value: V) {
+        match self.0 {
+            Place::Slot {
+                pages,
+                len,
+                slot,
+                version,
+            } => {
+                let page = match pages.get_mut(slot / PAGE) {
+                    Some(Some(page)) => page,
+                    _ => new_page(pages, slot / PAGE),
+                };
+                page[slot % PAGE] = Entry { version, value };
+                *len += 1;
+            }
+            Place::Immediate {
+                immediates,
+                len,
+                obj,
+            } => {
+                immediates.insert(obj, value);
+                *len += 1;
+            }
+        }
     }
 }
 

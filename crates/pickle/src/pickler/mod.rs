@@ -368,6 +368,7 @@ impl<W: io::Write> Pickler<W> {
                 self.save_float(*f);
                 return Ok(());
             }
+            Object::Str(s) => return self.save_str(obj, s),
             _ => {}
         }
         if let Some(index) = self.memo.get(obj) {
@@ -375,7 +376,6 @@ impl<W: io::Write> Pickler<W> {
             return Ok(());
         }
         match object {
-            Object::Str(s) => return self.save_new_str(obj, s),
             Object::Bytes(_) if protocol >= 3 => return self.save_bytes(heap, obj),
             _ => {}
         }
@@ -498,10 +498,7 @@ impl<W: io::Write> Pickler<W> {
                 }
             }
             Object::Float(f) => self.save_float(*f),
-            Object::Str(s) => match self.memo.get(obj) {
-                Some(index) => self.write_get(index)?,
-                None => self.save_new_str(obj, s)?,
-            },
+            Object::Str(s) => self.save_str(obj, s)?,
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
                 None => return Ok(false),
@@ -559,8 +556,7 @@ impl<W: io::Write> Pickler<W> {
     /// Gives `obj` the next memo index, without writing the PUT.
     #[inline(always)]
     fn remember(&mut self, obj: Obj) -> Result<u32> {
-        let index = u32::try_from(self.memo.len())
-            .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))?;
+        let index = memo_index(self.memo.len())?;
         self.memo.insert(obj, index);
         Ok(index)
     }
@@ -571,9 +567,17 @@ impl<W: io::Write> Pickler<W> {
     }
 }
 
+/// The memo index for the object after `len` others: an index past
+/// LONG_BINPUT's four bytes is an error, as in CPython.
+#[inline(always)]
+fn memo_index(len: usize) -> Result<u32> {
+    u32::try_from(len)
+        .map_err(|_| Error::new(ErrorKind::Pickling, "memo id too large for LONG_BINPUT"))
+}
+
 /// The memo store of the object just written: PUT, BINPUT/LONG_BINPUT, or
 /// protocol 4's MEMOIZE (which takes the next index implicitly).
-#[inline]
+#[inline(always)]
 pub(crate) fn write_put<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
     match protocol {
         0 => {

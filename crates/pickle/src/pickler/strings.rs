@@ -4,37 +4,78 @@
 use pyobj::{Heap, Kind, Obj, Str};
 use reduce::Registry;
 
-use super::{Pickler, ReduceTail, Task};
+use super::{memo_index, write_put, Pickler, ReduceTail, Task};
 use crate::framing::{Framer, Header, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
 use crate::{Error, ErrorKind, Result};
 
 impl<W: std::io::Write> Pickler<W> {
-    /// Saves the str `s` (the object `obj`), not in the memo yet.
-    pub(super) fn save_new_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
-        let data = s.as_surrogatepass_bytes();
-        let protocol = self.options.protocol;
-        if protocol >= 1 && data.len() < FRAME_SIZE_TARGET && !self.options.fast {
-            // The str and its memo store in one write.
-            let index = self.remember(obj)?;
-            write_str_and_put(&mut self.framer, protocol, data, s.inline_padded(), index);
+    /// Saves the str `s` (the object `obj`) met in a walk: a GET when it is
+    /// memoized, else the str and its memo store. The memo is probed once
+    /// for both questions (is it there, and remember it).
+    #[inline(always)]
+    pub(super) fn save_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
+        let vacant = match self.memo.probe(obj) {
+            Ok(index) => return self.write_get(index),
+            Err(vacant) => vacant,
+        };
+        if self.options.fast {
+            // Nothing is memoized in fast mode.
+            return self.save_new_str(obj, s);
+        }
+        let index = memo_index(vacant.table_len())?;
+        vacant.insert(index);
+        // The most common str of all, written here without a call: a short
+        // one at a binary protocol.
+        if let (Some((padded, len)), true) = (s.inline_padded(), self.options.protocol >= 1) {
+            write_short_str_and_put(&mut self.framer, self.options.protocol, padded, len, index);
             return Ok(());
         }
-        self.save_other_str(obj, s)
+        self.write_new_str(index, s)
     }
 
-    /// Protocol 0, fast mode, and strs of a frame's size or more: out of
-    /// line, so the common path above saves and restores fewer registers.
+    /// Saves the str `s` (the object `obj`), not in the memo yet.
+    pub(super) fn save_new_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
+        if self.options.fast {
+            return write_str(
+                &mut self.framer,
+                self.options.protocol,
+                s.as_surrogatepass_bytes(),
+                || s.code_points(),
+            );
+        }
+        let index = self.remember(obj)?;
+        self.write_new_str(index, s)
+    }
+
+    /// Writes the str `s` and its memo store at `index` (already given to
+    /// it in the memo).
+    #[inline(never)]
+    fn write_new_str(&mut self, index: u32, s: &Str) -> Result<()> {
+        let data = s.as_surrogatepass_bytes();
+        let protocol = self.options.protocol;
+        if protocol >= 1 && data.len() < FRAME_SIZE_TARGET {
+            // The str and its memo store in one write.
+            write_str_and_put(&mut self.framer, protocol, data, index);
+            return Ok(());
+        }
+        self.write_other_str(index, s)
+    }
+
+    /// Protocol 0 and strs of a frame's size or more: out of line, so the
+    /// common path above saves and restores fewer registers.
     #[cold]
     #[inline(never)]
-    fn save_other_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
+    fn write_other_str(&mut self, index: u32, s: &Str) -> Result<()> {
+        let protocol = self.options.protocol;
         write_str(
             &mut self.framer,
-            self.options.protocol,
+            protocol,
             s.as_surrogatepass_bytes(),
             || s.code_points(),
         )?;
-        self.memoize(obj)
+        write_put(&mut self.framer, protocol, index);
+        Ok(())
     }
 
     /// Protocol 3 and up: the BYTES opcodes.
@@ -153,17 +194,14 @@ pub(crate) fn write_str_and_put<W: std::io::Write>(
     framer: &mut Framer<W>,
     protocol: u8,
     data: &[u8],
-    padded: Option<&[u8; Str::INLINE]>,
     index: u32,
 ) {
     let n = data.len();
     if protocol >= 4 {
         if n <= 0xff {
-            emit(
-                framer,
+            framer.write_parts(
                 [Opcode::SHORT_BINUNICODE as u8, n as u8],
                 data,
-                padded,
                 [Opcode::MEMOIZE as u8],
             );
         } else {
@@ -179,37 +217,39 @@ pub(crate) fn write_str_and_put<W: std::io::Write>(
     let [a, b, c, d] = (n as u32).to_le_bytes();
     let header = [Opcode::BINUNICODE as u8, a, b, c, d];
     if index < 256 {
-        emit(
-            framer,
-            header,
-            data,
-            padded,
-            [Opcode::BINPUT as u8, index as u8],
-        );
+        framer.write_parts(header, data, [Opcode::BINPUT as u8, index as u8]);
     } else {
         let [e, f, g, h] = index.to_le_bytes();
-        emit(
-            framer,
-            header,
-            data,
-            padded,
-            [Opcode::LONG_BINPUT as u8, e, f, g, h],
-        );
+        framer.write_parts(header, data, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
     }
 }
 
-/// One str write: from the zero-padded inline array when there is one.
+/// [`write_str_and_put`] for a short str given as its zero-padded inline
+/// bytes (see [`Str::inline_padded`]) and their length: the whole array is
+/// copied (a few moves, no `memcpy` call) and the padding dropped.
 #[inline(always)]
-fn emit<W: std::io::Write, const H: usize, const T: usize>(
+pub(crate) fn write_short_str_and_put<W: std::io::Write>(
     framer: &mut Framer<W>,
-    header: [u8; H],
-    data: &[u8],
-    padded: Option<&[u8; Str::INLINE]>,
-    trailer: [u8; T],
+    protocol: u8,
+    padded: &[u8; Str::INLINE],
+    len: usize,
+    index: u32,
 ) {
-    match padded {
-        Some(padded) => framer.write_parts_padded(header, padded, data.len(), trailer),
-        None => framer.write_parts(header, data, trailer),
+    if protocol >= 4 {
+        framer.write_parts_padded(
+            [Opcode::SHORT_BINUNICODE as u8, len as u8],
+            padded,
+            len,
+            [Opcode::MEMOIZE as u8],
+        );
+        return;
+    }
+    let header = [Opcode::BINUNICODE as u8, len as u8, 0, 0, 0];
+    if index < 256 {
+        framer.write_parts_padded(header, padded, len, [Opcode::BINPUT as u8, index as u8]);
+    } else {
+        let [e, f, g, h] = index.to_le_bytes();
+        framer.write_parts_padded(header, padded, len, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
     }
 }
 

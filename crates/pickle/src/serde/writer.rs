@@ -214,13 +214,7 @@ impl Writer {
             // The str and its memo store in one write.
             let index = self.memo_len;
             self.memo_len = index.checked_add(1).ok_or(Fallback)?;
-            write_str_and_put(
-                &mut self.framer,
-                self.protocol,
-                value.as_bytes(),
-                None,
-                index,
-            );
+            write_str_and_put(&mut self.framer, self.protocol, value.as_bytes(), index);
             return Ok(());
         }
         write_str(&mut self.framer, self.protocol, value.as_bytes(), || {

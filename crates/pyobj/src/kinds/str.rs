@@ -241,20 +241,21 @@ impl Str {
     }
 
     /// A short string's bytes as stored, zero-padded to [`Str::INLINE`]
-    /// bytes; `None` for a longer string. A writer can copy the whole
-    /// fixed-size array (a few moves, no call) and keep the first
-    /// `len()` bytes.
+    /// bytes, and how many of them count; `None` for a longer string. A
+    /// writer can copy the whole fixed-size array (a few moves, no call)
+    /// and keep the first `len` bytes.
     ///
     /// ```
     /// use pyobj::Str;
     /// let s = Str::from("abc");
-    /// assert_eq!(&s.inline_padded().unwrap()[..4], b"abc\0");
+    /// let (padded, len) = s.inline_padded().unwrap();
+    /// assert_eq!((&padded[..4], len), (&b"abc\0"[..], 3));
     /// assert!(Str::from("a longer string").inline_padded().is_none());
     /// ```
     #[inline]
-    pub fn inline_padded(&self) -> Option<&[u8; Str::INLINE]> {
+    pub fn inline_padded(&self) -> Option<(&[u8; Str::INLINE], usize)> {
         match &self.repr {
-            Repr::Inline { buf, .. } => Some(buf),
+            Repr::Inline { buf, len } => Some((buf, usize::from(*len))),
             Repr::Heap(_) => None,
         }
     }
