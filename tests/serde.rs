@@ -524,6 +524,43 @@ fn direct_writer_matches_the_heap_route_on_python_key_equality() {
     assert_same_as_heap_route(&cases);
 }
 
+#[test]
+fn direct_writer_matches_the_heap_route_on_struct_shapes() {
+    let int = Any::Int;
+    // Many values of one type: their names are written from the shape, and
+    // frames end in the middle of structs.
+    let records: Vec<Any> = (0..20_000)
+        .map(|i| {
+            Any::Struct(vec![
+                ("id", int(i)),
+                ("name", Any::Str(format!("record-{i}"))),
+                ("tags", Any::List(vec![Any::Str("t".into())])),
+            ])
+        })
+        .collect();
+    assert_same_as_heap_route(&Any::List(records));
+    // One type name with different fields: leaving the shape at the first
+    // and the last field, coming back to it, and naming a field twice
+    // (off the shape, and while a new shape is recorded).
+    let cases = vec![
+        Any::Struct(vec![("a", int(1)), ("b", int(2)), ("c", int(3))]),
+        Any::Struct(vec![("a", int(1)), ("b", int(2)), ("d", int(3))]),
+        Any::Struct(vec![("d", int(1)), ("a", int(2)), ("b", int(3))]),
+        Any::Struct(vec![("a", int(1)), ("b", int(2)), ("c", int(3))]),
+        Any::Struct(vec![("b", int(1)), ("a", int(2))]),
+    ];
+    assert_same_as_heap_route(&cases);
+    for repeated in [
+        vec![("a", int(1)), ("b", int(2)), ("a", int(3))],
+        vec![("x", int(1)), ("x", int(2)), ("y", int(3))],
+    ] {
+        let mut with_shapes = cases.clone();
+        with_shapes.push(Any::Struct(repeated.clone()));
+        assert_same_as_heap_route(&with_shapes);
+        assert_same_as_heap_route(&Any::Struct(repeated));
+    }
+}
+
 fn any_value() -> impl proptest::strategy::Strategy<Value = Any> {
     use proptest::prelude::*;
     const NAMES: [&str; 4] = ["a", "b", "id", "Circle"];

@@ -120,10 +120,7 @@ impl<W: io::Write> Framer<W> {
     ) {
         debug_assert!(payload.len() < FRAME_SIZE_TARGET);
         self.open_frame_if_needed();
-        self.buffer.reserve(H + payload.len() + T);
-        self.buffer.extend_from_slice(&header);
-        self.buffer.extend_from_slice(payload);
-        self.buffer.extend_from_slice(&trailer);
+        crate::spare::append_parts(&mut self.buffer, header, payload, trailer);
     }
 
     /// [`Framer::write_parts`] for a payload given as a zero-padded

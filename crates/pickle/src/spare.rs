@@ -54,9 +54,76 @@ pub(crate) fn append_padded<const H: usize, const P: usize, const T: usize>(
     unsafe { buffer.set_len(buffer.len() + written) };
 }
 
+/// Appends `header`, `payload` and `trailer`.
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(crate) fn append_parts<const H: usize, const T: usize>(
+    buffer: &mut Vec<u8>,
+    header: [u8; H],
+    payload: &[u8],
+    trailer: [u8; T],
+) {
+    let n = payload.len();
+    buffer.reserve(H + n + T);
+    let spare = buffer.spare_capacity_mut();
+    let Some((head, rest)) = spare.split_first_chunk_mut::<H>() else {
+        return;
+    };
+    *head = header.map(MaybeUninit::new);
+    let Some((middle, rest)) = rest.split_at_mut_checked(n) else {
+        return;
+    };
+    copy_short(middle, payload);
+    let Some((tail, _)) = rest.split_first_chunk_mut::<T>() else {
+        return;
+    };
+    *tail = trailer.map(MaybeUninit::new);
+    // SAFETY: the first H + n + T bytes of the spare capacity were just
+    // initialized: `header`, then all of `payload` (`copy_short` writes
+    // every byte of `middle`, which is `n` long), then `trailer`; every
+    // early return above leaves the length unchanged.
+    unsafe { buffer.set_len(buffer.len() + H + n + T) };
+}
+
+/// Copies `src` into `dst` (the same length). Up to 16 bytes are moved as
+/// two overlapping words, which is what most strs of a pickle are; a
+/// `memcpy` call for them cost more than the copy.
+#[inline(always)]
+fn copy_short(dst: &mut [MaybeUninit<u8>], src: &[u8]) {
+    let n = src.len();
+    if dst.len() != n {
+        return;
+    }
+    if (8..=16).contains(&n) {
+        if let (Some(head), Some(tail)) = (src.first_chunk::<8>(), src.last_chunk::<8>()) {
+            if let Some(d) = dst.first_chunk_mut::<8>() {
+                *d = head.map(MaybeUninit::new);
+            }
+            if let Some(d) = dst.last_chunk_mut::<8>() {
+                *d = tail.map(MaybeUninit::new);
+            }
+            return;
+        }
+    }
+    if (4..8).contains(&n) {
+        if let (Some(head), Some(tail)) = (src.first_chunk::<4>(), src.last_chunk::<4>()) {
+            if let Some(d) = dst.first_chunk_mut::<4>() {
+                *d = head.map(MaybeUninit::new);
+            }
+            if let Some(d) = dst.last_chunk_mut::<4>() {
+                *d = tail.map(MaybeUninit::new);
+            }
+            return;
+        }
+    }
+    for (d, &b) in dst.iter_mut().zip(src) {
+        *d = MaybeUninit::new(b);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::append_padded;
+    use super::{append_padded, append_parts};
 
     #[test]
     fn appends_header_payload_prefix_and_trailer() {
@@ -69,6 +136,25 @@ mod tests {
             expected.extend_from_slice(&padded[..len]);
             expected.push(0x94);
             assert_eq!(buffer, expected, "len {len}");
+        }
+    }
+
+    #[test]
+    fn appends_payloads_of_every_short_length() {
+        let source: Vec<u8> = (1..=40).collect();
+        for n in 0..=40 {
+            let mut buffer = b"x".to_vec();
+            append_parts(
+                &mut buffer,
+                [0x58, n as u8, 0, 0, 0],
+                &source[..n],
+                [0x71, 7],
+            );
+            let mut expected = b"x".to_vec();
+            expected.extend_from_slice(&[0x58, n as u8, 0, 0, 0]);
+            expected.extend_from_slice(&source[..n]);
+            expected.extend_from_slice(&[0x71, 7]);
+            assert_eq!(buffer, expected, "n {n}");
         }
     }
 

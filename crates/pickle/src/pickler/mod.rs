@@ -561,6 +561,9 @@ impl<W: io::Write> Pickler<W> {
         Ok(index)
     }
 
+    // Out of line: inlined at every memo hit of the pickler, it made
+    // `profile_list` dumps 7% more instructions.
+    #[inline(never)]
     fn write_get(&mut self, index: u32) -> Result<()> {
         write_get(&mut self.framer, self.options.protocol, index);
         Ok(())
@@ -598,18 +601,25 @@ pub(crate) fn write_put<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
 }
 
 /// A memo fetch: GET, BINGET or LONG_BINGET.
-#[inline]
+#[inline(always)]
 pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
     if protocol == 0 {
-        framer.write_byte(Opcode::GET as u8);
-        framer.write_decimal(i64::from(index));
-        framer.write_byte(b'\n');
+        write_text_get(framer, index);
     } else if index < 256 {
         framer.write(&[Opcode::BINGET as u8, index as u8]);
     } else {
         let [a, b, c, d] = index.to_le_bytes();
         framer.write(&[Opcode::LONG_BINGET as u8, a, b, c, d]);
     }
+}
+
+/// Protocol 0's GET: out of line, so the binary ones inline small.
+#[cold]
+#[inline(never)]
+fn write_text_get<W: io::Write>(framer: &mut Framer<W>, index: u32) {
+    framer.write_byte(Opcode::GET as u8);
+    framer.write_decimal(i64::from(index));
+    framer.write_byte(b'\n');
 }
 
 /// The items of a list or tuple (see [`Items::Seq`]).

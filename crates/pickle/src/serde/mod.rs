@@ -9,6 +9,7 @@ use pyobj::Heap;
 use reduce::Registry;
 use serde::{de::DeserializeOwned, Serialize};
 
+mod shapes;
 mod writer;
 
 use crate::{dumps, DumpOptions, LoadOptions, StandInResolver, Unpickler};

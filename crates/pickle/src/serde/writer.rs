@@ -32,6 +32,7 @@ use pyobj::Int;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::ser::{self, Serialize};
 
+use super::shapes::{address, Field, Shapes};
 use crate::framing::{Framer, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
 use crate::pickler::{
@@ -81,6 +82,7 @@ pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<V
         names: FxHashMap::default(),
         names_by_address: FxHashMap::default(),
         name_cache: [((0, 0), 0); NAME_CACHE],
+        shapes: Shapes::new(),
         open_fields: Vec::new(),
         probe: Probe::Off,
         key_sets: Vec::new(),
@@ -127,6 +129,9 @@ pub(super) struct Writer {
     /// In front of that, a direct-mapped cache by address: a struct's
     /// field names are met again and again, and this is one comparison.
     name_cache: [((usize, usize), u32); NAME_CACHE],
+    /// The field names of each struct type, in order, with their memo
+    /// indexes.
+    shapes: Shapes,
     /// Memo indexes of the field names of every open struct, innermost
     /// last, to catch a struct that names one field twice.
     open_fields: Vec<u32>,
@@ -143,6 +148,7 @@ pub(super) struct Writer {
 
 impl Writer {
     /// CPython's check at the start of every save().
+    #[inline(always)]
     fn begin(&mut self) -> Result<()> {
         Ok(self.framer.maybe_commit()?)
     }
@@ -278,10 +284,12 @@ impl Writer {
         self.name(variant).map(drop)
     }
 
+    /// Opens a list, tuple, map or struct; `name` is a struct's type name.
     fn open(
         &mut self,
         kind: Kind,
         len: usize,
+        name: &'static str,
         variant: Option<&'static str>,
     ) -> Result<Compound<'_>> {
         self.not_a_key()?;
@@ -311,6 +319,12 @@ impl Writer {
             }
         }
         let fields_from = self.open_fields.len();
+        let on_shape = kind == Kind::Struct;
+        let shape = if on_shape {
+            self.shapes.find(variant.unwrap_or(name), len)
+        } else {
+            0
+        };
         Ok(Compound {
             w: self,
             kind,
@@ -320,6 +334,8 @@ impl Writer {
             variant: variant.is_some(),
             fields_from,
             field_bits: 0,
+            shape,
+            on_shape,
         })
     }
 }
@@ -358,6 +374,11 @@ pub(super) struct Compound<'a> {
     /// A bit per field name memo index (mod 64): a repeat is looked for in
     /// `open_fields` only when its bit is already set.
     field_bits: u64,
+    /// A struct's shape number (see `shapes.rs`).
+    shape: u32,
+    /// Every field so far followed the shape: their names are the shape's
+    /// first `count`, and are not in `open_fields`.
+    on_shape: bool,
 }
 
 impl Compound<'_> {
@@ -405,6 +426,40 @@ impl Compound<'_> {
 
     fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<()> {
         self.before_entry()?;
+        if self.on_shape {
+            match self.w.shapes.field(self.shape, self.count) {
+                Some(field) if field.name == address(name) => {
+                    self.w.begin()?;
+                    write_get(&mut self.w.framer, self.w.protocol, field.index);
+                }
+                Some(_) => {
+                    self.leave_shape();
+                    self.named_field(name)?;
+                }
+                None => {
+                    // The first value of its type to write this field.
+                    let index = self.w.name(name)?;
+                    let field = Field {
+                        name: address(name),
+                        index,
+                    };
+                    if !self.w.shapes.record(self.shape, self.count, field) {
+                        // Named twice: a dict with one entry for it.
+                        return Err(Fallback);
+                    }
+                }
+            }
+        } else {
+            self.named_field(name)?;
+        }
+        value.serialize(&mut *self.w)?;
+        self.after_entry(Opcode::SETITEM, Opcode::SETITEMS);
+        Ok(())
+    }
+
+    /// A field name off the shape: looked up by [`Writer::name`], and
+    /// checked against the struct's other names.
+    fn named_field(&mut self, name: &'static str) -> Result<()> {
         let index = self.w.name(name)?;
         // A struct naming one field twice is a dict with one entry for it.
         let bit = 1u64 << (index % 64);
@@ -413,9 +468,19 @@ impl Compound<'_> {
         }
         self.field_bits |= bit;
         self.w.open_fields.push(index);
-        value.serialize(&mut *self.w)?;
-        self.after_entry(Opcode::SETITEM, Opcode::SETITEMS);
         Ok(())
+    }
+
+    /// This value's fields stop following the shape: the names written so
+    /// far go where [`Compound::named_field`] checks repeats.
+    #[cold]
+    fn leave_shape(&mut self) {
+        self.on_shape = false;
+        let w = &mut *self.w;
+        for field in w.shapes.prefix(self.shape, self.count) {
+            self.field_bits |= 1u64 << (field.index % 64);
+            w.open_fields.push(field.index);
+        }
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
@@ -621,13 +686,13 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(())
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>> {
-        self.open(Kind::List, len.ok_or(Fallback)?, None)
+        self.open(Kind::List, len.ok_or(Fallback)?, "", None)
     }
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a>> {
-        self.open(Kind::Tuple, len, None)
+        self.open(Kind::Tuple, len, "", None)
     }
     fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a>> {
-        self.open(Kind::Tuple, len, None)
+        self.open(Kind::Tuple, len, "", None)
     }
     fn serialize_tuple_variant(
         self,
@@ -636,13 +701,13 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         len: usize,
     ) -> Result<Compound<'a>> {
-        self.open(Kind::Tuple, len, Some(variant))
+        self.open(Kind::Tuple, len, "", Some(variant))
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a>> {
-        self.open(Kind::Dict, len.ok_or(Fallback)?, None)
+        self.open(Kind::Dict, len.ok_or(Fallback)?, "", None)
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a>> {
-        self.open(Kind::Struct, len, None)
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'a>> {
+        self.open(Kind::Struct, len, name, None)
     }
     fn serialize_struct_variant(
         self,
@@ -651,7 +716,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         len: usize,
     ) -> Result<Compound<'a>> {
-        self.open(Kind::Struct, len, Some(variant))
+        self.open(Kind::Struct, len, "", Some(variant))
     }
 }
 
