@@ -85,39 +85,42 @@ pub(crate) fn append_parts<const H: usize, const T: usize>(
     unsafe { buffer.set_len(buffer.len() + H + n + T) };
 }
 
-/// Copies `src` into `dst` (the same length). Up to 16 bytes are moved as
-/// two overlapping words, which is what most strs of a pickle are; a
+/// Copies `src` into `dst` (the same length). Up to 32 bytes are moved as
+/// two overlapping chunks, which is what most strs of a pickle are; a
 /// `memcpy` call for them cost more than the copy.
 #[inline(always)]
 fn copy_short(dst: &mut [MaybeUninit<u8>], src: &[u8]) {
-    let n = src.len();
-    if dst.len() != n {
+    if dst.len() != src.len() {
         return;
     }
-    if (8..=16).contains(&n) {
-        if let (Some(head), Some(tail)) = (src.first_chunk::<8>(), src.last_chunk::<8>()) {
-            if let Some(d) = dst.first_chunk_mut::<8>() {
-                *d = head.map(MaybeUninit::new);
+    match src.len() {
+        0 => {}
+        1 => {
+            if let (Some(d), Some(&b)) = (dst.first_mut(), src.first()) {
+                *d = MaybeUninit::new(b);
             }
-            if let Some(d) = dst.last_chunk_mut::<8>() {
-                *d = tail.map(MaybeUninit::new);
-            }
-            return;
+        }
+        2..=3 => copy_overlapping::<2>(dst, src),
+        4..=7 => copy_overlapping::<4>(dst, src),
+        8..=16 => copy_overlapping::<8>(dst, src),
+        17..=32 => copy_overlapping::<16>(dst, src),
+        _ => {
+            dst.write_copy_of_slice(src);
         }
     }
-    if (4..8).contains(&n) {
-        if let (Some(head), Some(tail)) = (src.first_chunk::<4>(), src.last_chunk::<4>()) {
-            if let Some(d) = dst.first_chunk_mut::<4>() {
-                *d = head.map(MaybeUninit::new);
-            }
-            if let Some(d) = dst.last_chunk_mut::<4>() {
-                *d = tail.map(MaybeUninit::new);
-            }
-            return;
+}
+
+/// Copies the first and the last `N` bytes of `src` (at least `N` long)
+/// into `dst` (the same length, at most `2 * N`): every byte.
+#[inline(always)]
+fn copy_overlapping<const N: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) {
+    if let (Some(head), Some(tail)) = (src.first_chunk::<N>(), src.last_chunk::<N>()) {
+        if let Some(d) = dst.first_chunk_mut::<N>() {
+            *d = head.map(MaybeUninit::new);
         }
-    }
-    for (d, &b) in dst.iter_mut().zip(src) {
-        *d = MaybeUninit::new(b);
+        if let Some(d) = dst.last_chunk_mut::<N>() {
+            *d = tail.map(MaybeUninit::new);
+        }
     }
 }
 
@@ -141,8 +144,8 @@ mod tests {
 
     #[test]
     fn appends_payloads_of_every_short_length() {
-        let source: Vec<u8> = (1..=40).collect();
-        for n in 0..=40 {
+        let source: Vec<u8> = (1..=80).collect();
+        for n in 0..=80 {
             let mut buffer = b"x".to_vec();
             append_parts(
                 &mut buffer,

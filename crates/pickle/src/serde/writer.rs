@@ -78,6 +78,7 @@ pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<V
     let mut writer = Writer {
         framer: Framer::in_memory(std::io::sink()),
         protocol,
+        modern: protocol >= 4,
         memo_len: 0,
         names: FxHashMap::default(),
         names_by_address: FxHashMap::default(),
@@ -120,6 +121,9 @@ enum Probe {
 pub(super) struct Writer {
     framer: Framer<std::io::Sink>,
     protocol: u8,
+    /// Protocol 4 or 5: the common case, which the hot paths test once
+    /// (SHORT_BINUNICODE, MEMOIZE without an index).
+    modern: bool,
     memo_len: u32,
     /// Interned names → memo index: the only objects the heap route shares.
     names: FxHashMap<&'static str, u32>,
@@ -154,10 +158,21 @@ impl Writer {
     }
 
     fn memoize(&mut self) -> Result<()> {
+        let index = self.next_memo_index()?;
+        if self.modern {
+            self.framer.write_byte(Opcode::MEMOIZE as u8);
+        } else {
+            write_put(&mut self.framer, self.protocol, index);
+        }
+        Ok(())
+    }
+
+    /// Takes the next memo index.
+    #[inline]
+    fn next_memo_index(&mut self) -> Result<u32> {
         let index = self.memo_len;
         self.memo_len = index.checked_add(1).ok_or(Fallback)?;
-        write_put(&mut self.framer, self.protocol, index);
-        Ok(())
+        Ok(index)
     }
 
     /// Records the Python value of a scalar map key (see [`Probe`]).
@@ -204,6 +219,22 @@ impl Writer {
         self.bigint(BigInt::from(value))
     }
 
+    /// The decimal text of a `reduce::serde::bigint` value, as an int.
+    #[cold]
+    #[inline(never)]
+    fn bigint_str(&mut self, text: &str) -> Result<()> {
+        self.bigint_text = false;
+        let number: BigInt = text.parse().map_err(|_| Fallback)?;
+        match number.to_i128() {
+            Some(small) => self.int(small),
+            None => {
+                self.record_key(b'B', number.to_signed_bytes_le());
+                self.begin()?;
+                self.bigint(number)
+            }
+        }
+    }
+
     fn bigint(&mut self, value: BigInt) -> Result<()> {
         let int = match value.to_i64() {
             Some(small) => Int::Small(small),
@@ -213,13 +244,30 @@ impl Writer {
     }
 
     /// A fresh str object: its opcode and a new memo entry.
+    #[inline]
     fn str(&mut self, value: &str) -> Result<()> {
+        if self.probe == Probe::Armed || !self.modern || value.len() > 0xff {
+            return self.other_str(value);
+        }
+        self.begin()?;
+        self.next_memo_index()?;
+        self.framer.write_parts(
+            [Opcode::SHORT_BINUNICODE as u8, value.len() as u8],
+            value.as_bytes(),
+            [Opcode::MEMOIZE as u8],
+        );
+        Ok(())
+    }
+
+    /// [`Writer::str`] for a map key, a long str or an older protocol: out
+    /// of line, so the common case saves and restores fewer registers.
+    #[inline(never)]
+    fn other_str(&mut self, value: &str) -> Result<()> {
         self.record_key(b's', value);
         self.begin()?;
         if self.protocol >= 1 && value.len() < FRAME_SIZE_TARGET {
             // The str and its memo store in one write.
-            let index = self.memo_len;
-            self.memo_len = index.checked_add(1).ok_or(Fallback)?;
+            let index = self.next_memo_index()?;
             write_str_and_put(&mut self.framer, self.protocol, value.as_bytes(), index);
             return Ok(());
         }
@@ -268,6 +316,11 @@ impl Writer {
     /// An empty dict or list and its memo entry.
     fn empty_container(&mut self, binary: Opcode, text: &[u8]) -> Result<()> {
         self.begin()?;
+        if self.modern {
+            self.next_memo_index()?;
+            self.framer.write(&[binary as u8, Opcode::MEMOIZE as u8]);
+            return Ok(());
+        }
         if self.protocol == 0 {
             self.framer.write(text);
         } else {
@@ -615,16 +668,8 @@ impl<'a> ser::Serializer for &'a mut Writer {
         self.str(v.encode_utf8(&mut [0; 4]))
     }
     fn serialize_str(self, v: &str) -> Result<()> {
-        if std::mem::take(&mut self.bigint_text) {
-            let number: BigInt = v.parse().map_err(|_| Fallback)?;
-            match number.to_i128() {
-                Some(small) => return self.int(small),
-                None => {
-                    self.record_key(b'B', number.to_signed_bytes_le());
-                    self.begin()?;
-                    return self.bigint(number);
-                }
-            }
+        if self.bigint_text {
+            return self.bigint_str(v);
         }
         self.str(v)
     }
