@@ -252,3 +252,50 @@ fn new_page<V: Copy + Default>(
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ObjTable;
+    use crate::Heap;
+
+    /// `probe` then `Vacant::insert` agrees with `get`/`insert` for slot
+    /// objects on several pages (some made by the insert), for ints carried
+    /// in their handles, and for a slot reused by a newer object.
+    #[test]
+    fn probe_agrees_with_get_and_insert() {
+        let mut heap = Heap::new();
+        let objects: Vec<_> = (0..3000).map(|_| heap.new_list(vec![])).collect();
+        let ints: Vec<_> = [0i64, -1, 1 << 40, -(1 << 61)]
+            .into_iter()
+            .map(|v| heap.new_int(v))
+            .collect();
+        let mut probed: ObjTable<u32> = ObjTable::new();
+        let mut plain: ObjTable<u32> = ObjTable::new();
+        for (i, &obj) in objects.iter().chain(&ints).enumerate().step_by(3) {
+            let len = probed.len();
+            match probed.probe(obj) {
+                Ok(_) => panic!("{i} found before it was stored"),
+                Err(vacant) => {
+                    assert_eq!(vacant.table_len(), len);
+                    vacant.insert(i as u32);
+                }
+            }
+            plain.insert(obj, i as u32);
+        }
+        assert_eq!(probed.len(), plain.len());
+        for &obj in objects.iter().chain(&ints) {
+            assert_eq!(probed.get(obj), plain.get(obj));
+            assert_eq!(probed.probe(obj).ok(), plain.get(obj));
+        }
+        // A dropped object's slot, reused, has a new version: no old entry.
+        let old = objects[0];
+        drop(objects);
+        heap.collect();
+        let reused = (0..4000)
+            .map(|_| heap.new_list(vec![]))
+            .find(|obj| obj.slot_index() == old.slot_index())
+            .expect("the freed slot is reused");
+        assert_eq!(probed.get(reused), None);
+        assert!(probed.probe(reused).is_err());
+    }
+}
