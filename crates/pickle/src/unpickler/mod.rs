@@ -62,6 +62,11 @@ pub struct Unpickler<R> {
     extension_cache: FxHashMap<u32, Obj>,
     /// Stand-ins already given their names' objects by STACK_GLOBAL.
     named_stand_ins: rustc_hash::FxHashSet<Obj>,
+    /// Module name objects of this pickle that named a real (registered)
+    /// global, and that global's own module name object: a stand-in named
+    /// with the same object takes the real one, so the two share it when
+    /// pickled again, as they shared it in this pickle.
+    module_aliases: FxHashMap<Obj, Obj>,
     /// Offset and opcode being executed, for error positions.
     at: (u64, Option<Opcode>),
 }
@@ -112,6 +117,7 @@ impl<R: Read> Unpickler<R> {
             resolver: Box::new(StrictResolver),
             extension_cache: FxHashMap::default(),
             named_stand_ins: Default::default(),
+            module_aliases: FxHashMap::default(),
             at: (0, None),
         }
     }

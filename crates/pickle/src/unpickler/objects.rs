@@ -67,8 +67,26 @@ impl<R: Read> Unpickler<R> {
         let obj = self.find_class(heap, registry, &module, &name)?;
         // A stand-in made for this pickle keeps the pickle's own name
         // objects, so re-pickling shares (or does not share) them as it did.
-        if registry.is_stand_in(obj) && self.named_stand_ins.insert(obj) {
-            heap.set_class_names(obj, module_obj, name_obj)?;
+        if registry.is_stand_in(obj) {
+            if self.named_stand_ins.insert(obj) {
+                let module = self.module_aliases.get(&module_obj).copied();
+                heap.set_class_names(obj, module.unwrap_or(module_obj), name_obj)?;
+            }
+        } else if let Some(own) = global_module(heap, obj) {
+            // A real global keeps its own module name object; stand-ins
+            // the pickle named with the same object follow it, before and
+            // after this one.
+            if own != module_obj && self.module_aliases.insert(module_obj, own).is_none() {
+                for &stand_in in &self.named_stand_ins {
+                    let (module, qualname) = {
+                        let class = heap.as_class(stand_in)?;
+                        (class.module(), class.qualname())
+                    };
+                    if module == module_obj {
+                        heap.set_class_names(stand_in, own, qualname)?;
+                    }
+                }
+            }
         }
         self.push(obj)
     }
@@ -270,4 +288,13 @@ fn no_persistent_load() -> Error {
     unpickling(
         "A load persistent id instruction was encountered,\nbut no persistent_load function was specified.",
     )
+}
+
+/// The module name object a global (a class or function) is pickled with.
+fn global_module(heap: &Heap, obj: Obj) -> Option<Obj> {
+    match &*heap.get(obj).ok()? {
+        Object::Class(class) => Some(class.module()),
+        Object::Function(function) => Some(function.module()),
+        _ => None,
+    }
 }
