@@ -73,54 +73,71 @@ pub(crate) fn append_parts<const H: usize, const T: usize>(
     let Some((middle, rest)) = rest.split_at_mut_checked(n) else {
         return;
     };
-    copy_short(middle, payload);
+    if !copy_short(middle, payload) {
+        return;
+    }
     let Some((tail, _)) = rest.split_first_chunk_mut::<T>() else {
         return;
     };
     *tail = trailer.map(MaybeUninit::new);
     // SAFETY: the first H + n + T bytes of the spare capacity were just
-    // initialized: `header`, then all of `payload` (`copy_short` writes
-    // every byte of `middle`, which is `n` long), then `trailer`; every
-    // early return above leaves the length unchanged.
+    // initialized: `header`, then all of `payload` (`copy_short` answered
+    // that it wrote every byte of `middle`, which is `n` long), then
+    // `trailer`; every early return above leaves the length unchanged.
     unsafe { buffer.set_len(buffer.len() + H + n + T) };
 }
 
-/// Copies `src` into `dst` (the same length). Up to 32 bytes are moved as
-/// two overlapping chunks, which is what most strs of a pickle are; a
-/// `memcpy` call for them cost more than the copy.
+/// Copies `src` into `dst` and answers whether every byte of `dst` was
+/// written (false, writing nothing, if their lengths differ). Up to 32
+/// bytes are moved as two overlapping chunks, which is what most strs of a
+/// pickle are; a `memcpy` call for them cost more than the copy.
 #[inline(always)]
-fn copy_short(dst: &mut [MaybeUninit<u8>], src: &[u8]) {
+fn copy_short(dst: &mut [MaybeUninit<u8>], src: &[u8]) -> bool {
     if dst.len() != src.len() {
-        return;
+        return false;
     }
     match src.len() {
-        0 => {}
-        1 => {
-            if let (Some(d), Some(&b)) = (dst.first_mut(), src.first()) {
+        0 => true,
+        1 => match (dst.first_mut(), src.first()) {
+            (Some(d), Some(&b)) => {
                 *d = MaybeUninit::new(b);
+                true
             }
-        }
+            _ => false,
+        },
         2..=3 => copy_overlapping::<2>(dst, src),
         4..=7 => copy_overlapping::<4>(dst, src),
         8..=16 => copy_overlapping::<8>(dst, src),
         17..=32 => copy_overlapping::<16>(dst, src),
         _ => {
             dst.write_copy_of_slice(src);
+            true
         }
     }
 }
 
-/// Copies the first and the last `N` bytes of `src` (at least `N` long)
-/// into `dst` (the same length, at most `2 * N`): every byte.
+/// Copies the first and the last `N` bytes of `src` into `dst` (the same
+/// length, from `N` to `2 * N`): every byte, and answers true; false,
+/// writing nothing, for lengths outside that range.
 #[inline(always)]
-fn copy_overlapping<const N: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) {
-    if let (Some(head), Some(tail)) = (src.first_chunk::<N>(), src.last_chunk::<N>()) {
-        if let Some(d) = dst.first_chunk_mut::<N>() {
-            *d = head.map(MaybeUninit::new);
+fn copy_overlapping<const N: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) -> bool {
+    if dst.len() != src.len() || src.len() > 2 * N {
+        return false;
+    }
+    match (
+        src.first_chunk::<N>(),
+        src.last_chunk::<N>(),
+        dst.split_first_chunk_mut::<N>(),
+    ) {
+        (Some(head), Some(tail), Some((first, _))) => {
+            *first = head.map(MaybeUninit::new);
+            if let Some(last) = dst.last_chunk_mut::<N>() {
+                *last = tail.map(MaybeUninit::new);
+                return true;
+            }
+            false
         }
-        if let Some(d) = dst.last_chunk_mut::<N>() {
-            *d = tail.map(MaybeUninit::new);
-        }
+        _ => false,
     }
 }
 
