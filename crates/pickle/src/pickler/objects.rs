@@ -4,7 +4,7 @@
 use pyobj::{Heap, Obj, Object};
 use reduce::{ReduceValue, Reduced, Registry};
 
-use super::{Pickler, ReduceTail, Task};
+use super::{write_get, Pickler, ReduceTail, Task};
 use crate::opcodes::Opcode;
 use crate::{compat, Error, ErrorKind, Result};
 
@@ -228,13 +228,17 @@ impl<W: std::io::Write> Pickler<W> {
                 ))
             }
         };
-        self.push_finish_reduce(ReduceTail {
+        let tail = ReduceTail {
             obj: Some(obj),
             listitems,
             dictitems,
             state,
             state_setter,
-        });
+        };
+        if protocol >= 2 && constructor == Constructor::NewObj {
+            return self.save_newobj(heap, obj, args, tail);
+        }
+        self.push_finish_reduce(tail);
         if protocol >= 2 && constructor == Constructor::NewObjEx {
             let items = heap.as_tuple(args)?;
             let [class, positional, kwargs] = items[..] else {
@@ -280,27 +284,53 @@ impl<W: std::io::Write> Pickler<W> {
             self.tasks.push(Task::Save(class));
             return Ok(());
         }
-        if protocol >= 2 && constructor == Constructor::NewObj {
-            let Some((&class, rest)) = heap.as_tuple(args)?.split_first() else {
-                return Err(pickling("__newobj__ arglist is empty"));
-            };
-            // `args[1:]`: a fresh tuple, as in CPython (the empty one is the singleton).
-            let rest = rest.to_vec();
-            if heap.as_class(class).is_err() {
-                return Err(pickling("args[0] from __newobj__ args is not a type"));
-            }
-            if heap.type_of(obj)? != class {
-                return Err(pickling("args[0] from __newobj__ args has the wrong class"));
-            }
-            let rest = heap.new_tuple(rest);
-            self.tasks.push(Task::Op(Opcode::NEWOBJ));
-            self.tasks.push(Task::Save(rest));
-            self.tasks.push(Task::Save(class));
-            return Ok(());
-        }
         self.tasks.push(Task::Op(Opcode::REDUCE));
         self.tasks.push(Task::Save(args));
         self.tasks.push(Task::Save(callable));
+        Ok(())
+    }
+
+    /// save_reduce's NEWOBJ form (protocol 2 and up, `copyreg.__newobj__`):
+    /// `save(cls); save(args[1:]); NEWOBJ`, then the tail.
+    fn save_newobj(
+        &mut self,
+        heap: &mut Heap,
+        obj: Obj,
+        args: Obj,
+        tail: ReduceTail,
+    ) -> Result<()> {
+        let Some((&class, rest)) = heap.as_tuple(args)?.split_first() else {
+            return Err(pickling("__newobj__ arglist is empty"));
+        };
+        // `args[1:]`: a fresh tuple, as in CPython (the empty one is the singleton).
+        let rest = rest.to_vec();
+        if heap.as_class(class).is_err() {
+            return Err(pickling("args[0] from __newobj__ args is not a type"));
+        }
+        if heap.type_of(obj)? != class {
+            return Err(pickling("args[0] from __newobj__ args has the wrong class"));
+        }
+        let no_more_args = rest.is_empty();
+        let rest = heap.new_tuple(rest);
+        // The common case, a plain instance of a class already written:
+        // save(cls) is a memo hit and save(()) the empty tuple, so both are
+        // written here (each after the frame check its save() starts with)
+        // and the tail follows at once, without five trips through the
+        // task stack. A persistent_id hook must see both objects first.
+        if no_more_args && self.persistent_id.is_none() && self.memo.get(rest).is_none() {
+            if let Some(index) = self.memo.get(class) {
+                self.framer.maybe_commit()?;
+                write_get(&mut self.framer, self.options.protocol, index);
+                self.framer.maybe_commit()?;
+                self.framer
+                    .write(&[Opcode::EMPTY_TUPLE as u8, Opcode::NEWOBJ as u8]);
+                return self.finish_reduce(tail);
+            }
+        }
+        self.push_finish_reduce(tail);
+        self.tasks.push(Task::Op(Opcode::NEWOBJ));
+        self.tasks.push(Task::Save(rest));
+        self.tasks.push(Task::Save(class));
         Ok(())
     }
 }
