@@ -397,3 +397,57 @@ for p in (3, 4, 5):
         );
     }
 }
+
+/// Large strs (ASCII, multi-byte, and with a lone surrogate) and
+/// bytearrays past the huge-page threshold and in the `Str::LARGE` range:
+/// CPython's pickles load to the same text and bytes and dump back byte for
+/// byte, at every protocol that writes them in one piece.
+#[test]
+fn large_strs_and_bytearrays_round_trip_byte_for_byte() {
+    const LARGE: &str = r#"
+import pickle
+n = 5 * 2**20 + 17
+ascii = "".join(chr(32 + (i * 7) % 95) for i in range(n))
+wide = "é€😀x" * (n // 10)
+surrogate = "ab\ud800cd" * 20
+medium = "m" * 64
+ba = bytearray((i * 13) % 256 for i in range(n))
+for p in (1, 2, 3, 4, 5):
+    print(pickle.dumps([ascii, wide, surrogate, medium, "x" * 63, ba], protocol=p).hex())
+"#;
+    let out = python(LARGE, &[]);
+    for (line, protocol) in out.lines().zip(1..) {
+        let theirs = unhex(line);
+        let mut heap = heap();
+        let mut registry = Registry::new(&mut heap);
+        let obj = loads(&mut heap, &mut registry, &theirs, &LoadOptions::new()).unwrap();
+        let items = heap.as_list(obj).unwrap().to_vec();
+        let n = 5 * (1 << 20) + 17;
+        let ascii = heap.as_str(items[0]).unwrap();
+        assert_eq!(ascii.len(), n);
+        assert!(ascii
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| b == 32 + ((i * 7) % 95) as u8));
+        assert_eq!(heap.as_str(items[1]).unwrap(), "é€😀x".repeat(n / 10));
+        assert_eq!(
+            heap.repr(items[2]).unwrap(),
+            format!("'{}'", "ab\\ud800cd".repeat(20))
+        );
+        assert_eq!(heap.as_str(items[3]).unwrap(), "m".repeat(64));
+        assert_eq!(heap.as_str(items[4]).unwrap(), "x".repeat(63));
+        let ba = heap.as_bytes(items[5]).unwrap();
+        assert_eq!(heap.type_name(items[5]).unwrap(), "bytearray");
+        assert!(ba
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == ((i * 13) % 256) as u8));
+        let options = DumpOptions::new().protocol(protocol).unwrap();
+        let ours = dumps(&mut heap, &registry, obj, &options).unwrap();
+        assert!(
+            ours == theirs,
+            "protocol {protocol}: {}",
+            mismatch(&ours, &theirs)
+        );
+    }
+}

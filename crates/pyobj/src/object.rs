@@ -29,8 +29,10 @@ pub enum Object {
     Str(Str),
     /// `bytes`: immutable.
     Bytes(Box<[u8]>),
-    /// `bytearray`: mutable bytes.
-    ByteArray(ThinVec<u8>),
+    /// `bytearray`: mutable bytes. Boxed so that `Object` stays small; a
+    /// `Vec` (not a `ThinVec`) so that large ones copy at `memcpy` speed.
+    #[allow(clippy::box_collection)]
+    ByteArray(Box<Vec<u8>>),
     /// `tuple`: an immutable sequence of handles.
     Tuple(Box<[Obj]>),
     /// `list`.

@@ -563,11 +563,11 @@ pub(crate) fn construct_builtin(heap: &mut Heap, kind: Kind, args: &[Obj]) -> Re
         }
         Kind::Bytes => {
             let bytes = bytes_from(heap, args, "bytes")?;
-            heap.new_bytes(&bytes)
+            heap.new_bytes_from_vec(bytes)
         }
         Kind::ByteArray => {
             let bytes = bytes_from(heap, args, "bytearray")?;
-            heap.new_bytearray(&bytes)
+            heap.new_bytearray_from_vec(bytes)
         }
         Kind::Complex => match args {
             [] => heap.new_complex(0.0, 0.0),

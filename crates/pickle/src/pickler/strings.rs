@@ -122,7 +122,7 @@ impl<W: std::io::Write> Pickler<W> {
         let args = if data.is_empty() {
             heap.new_tuple(Vec::new())
         } else {
-            let bytes = heap.new_bytes(&data);
+            let bytes = heap.new_bytes_from_vec(data);
             heap.new_tuple(vec![bytes])
         };
         let _ = registry;

@@ -52,7 +52,11 @@ impl<R: Read> Unpickler<R> {
     pub(super) fn load_bytes(&mut self, heap: &mut Heap, n: u64, bytearray: bool) -> Result<()> {
         let bytes = self.read_payload(n)?;
         let obj = if bytearray {
-            heap.new_bytearray(bytes)
+            if bytes.len() >= LARGE_PAYLOAD {
+                heap.new_bytearray_from_vec(copy_large(bytes))
+            } else {
+                heap.new_bytearray(bytes)
+            }
         } else if bytes.len() >= LARGE_PAYLOAD {
             heap.new_bytes_from_vec(copy_large(bytes))
         } else {
@@ -73,7 +77,12 @@ impl<R: Read> Unpickler<R> {
     /// BINUNICODE / SHORT_BINUNICODE / BINUNICODE8: UTF-8, surrogates allowed.
     pub(super) fn load_binunicode(&mut self, heap: &mut Heap, n: u64) -> Result<()> {
         let bytes = self.read_payload(n)?;
-        let text = heap.new_str_utf8(bytes)?;
+        let text = if bytes.len() >= LARGE_PAYLOAD {
+            // Into huge pages, as a large bytes payload (see `hugepages`).
+            heap.new_str_utf8_vec(copy_large(bytes))?
+        } else {
+            heap.new_str_utf8(bytes)?
+        };
         self.push_new(text)
     }
 }

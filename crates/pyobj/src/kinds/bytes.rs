@@ -1,7 +1,5 @@
 //! `bytes` and `bytearray`: constructors, accessors and their repr.
 
-use thin_vec::ThinVec;
-
 use crate::{Error, Heap, Obj, Object, Result};
 
 impl Heap {
@@ -18,7 +16,12 @@ impl Heap {
 
     /// A `bytearray`.
     pub fn new_bytearray(&mut self, value: &[u8]) -> Obj {
-        self.insert(Object::ByteArray(ThinVec::from(value)))
+        self.new_bytearray_from_vec(value.to_vec())
+    }
+
+    /// A `bytearray` that takes over `value`'s buffer.
+    pub fn new_bytearray_from_vec(&mut self, value: Vec<u8>) -> Obj {
+        self.insert(Object::ByteArray(Box::new(value)))
     }
 
     /// The contents of a `bytes` or `bytearray`.
@@ -37,7 +40,7 @@ impl Heap {
     }
 
     /// The contents of a `bytearray`, to change in place.
-    pub fn bytearray_mut(&mut self, obj: Obj) -> Result<&mut ThinVec<u8>> {
+    pub fn bytearray_mut(&mut self, obj: Obj) -> Result<&mut Vec<u8>> {
         match self.get_mut_expecting(obj, "bytearray")? {
             Object::ByteArray(b) => Ok(b),
             other => Err(Error::type_error(format!(
