@@ -58,6 +58,10 @@ def workloads():
     graph.append(graph)
     w["shared_cyclic_graph"] = graph
     w["bytes_100MB"] = b"\x00" * (100 * 1024 * 1024)
+    # Large text: ASCII, and UTF-8 of two- to four-byte characters (its
+    # load validates every byte).
+    w["str_100MB"] = "x" * (100 * 1024 * 1024)
+    w["str_utf8_100MB"] = "é€😀x" * (100 * 1024 * 1024 // 10)
     return w
 
 
@@ -92,7 +96,7 @@ def main():
         # pyperformance-shaped workloads; 2, 4 and 5 for everything.
         protocols = (0, 2, 4, 5) if name in ("profile_list", "tuples") else (2, 4, 5)
         for protocol in protocols:
-            if name == "bytes_100MB" and protocol == 2:
+            if name.endswith("_100MB") and protocol == 2:
                 continue
             data = pickle.dumps(value, protocol)
             path = os.path.join(folder, f"{name}.p{protocol}.pickle")
@@ -140,7 +144,7 @@ def main():
     print("| workload | protocol | memcpy ms | ours loads ms | loads / memcpy | ours dumps ms | dumps / memcpy |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for path in files:
-        if "bytes_100MB" not in path:
+        if "_100MB" not in path:
             continue
         name, protocol = os.path.basename(path).rsplit(".", 2)[0:2]
         row = ours[path]
