@@ -363,6 +363,32 @@ for p in range(6):
     }
 }
 
+/// Runs `script`, whose output lines are CPython pickles at protocols
+/// `first_protocol` and up (hex): each loads, passes `check` (given the
+/// loaded list's items), and dumps back byte for byte.
+fn assert_lists_round_trip(
+    script: &str,
+    first_protocol: i32,
+    check: impl Fn(&pyobj::Heap, &[pyobj::Obj]),
+) {
+    let out = python(script, &[]);
+    for (line, protocol) in out.lines().zip(first_protocol..) {
+        let theirs = unhex(line);
+        let mut heap = heap();
+        let mut registry = Registry::new(&mut heap);
+        let obj = loads(&mut heap, &mut registry, &theirs, &LoadOptions::new()).unwrap();
+        let items = heap.as_list(obj).unwrap().to_vec();
+        check(&heap, &items);
+        let options = DumpOptions::new().protocol(protocol).unwrap();
+        let ours = dumps(&mut heap, &registry, obj, &options).unwrap();
+        assert!(
+            ours == theirs,
+            "protocol {protocol}: {}",
+            mismatch(&ours, &theirs)
+        );
+    }
+}
+
 /// Payloads past the huge-page threshold (4 MiB), as bytes at protocols 3–5
 /// and as the one large item among small ones: CPython's bytes load to the
 /// same payload, shared as it was, and dump back byte for byte.
@@ -374,13 +400,7 @@ blob = bytes((i * 7 + i // 4096) % 256 for i in range(5 * 2**20 + 123))
 for p in (3, 4, 5):
     print(pickle.dumps([b"head", blob, "tail", blob], protocol=p).hex())
 "#;
-    let out = python(LARGE, &[]);
-    for (line, protocol) in out.lines().zip(3..) {
-        let theirs = unhex(line);
-        let mut heap = heap();
-        let mut registry = Registry::new(&mut heap);
-        let obj = loads(&mut heap, &mut registry, &theirs, &LoadOptions::new()).unwrap();
-        let items = heap.as_list(obj).unwrap().to_vec();
+    assert_lists_round_trip(LARGE, 3, |heap, items| {
         assert_eq!(items[1], items[3], "the shared payload stays shared");
         let blob = heap.as_bytes(items[1]).unwrap();
         assert_eq!(blob.len(), 5 * (1 << 20) + 123);
@@ -388,14 +408,7 @@ for p in (3, 4, 5):
             .iter()
             .enumerate()
             .all(|(i, &b)| b == ((i * 7 + i / 4096) % 256) as u8));
-        let options = DumpOptions::new().protocol(protocol).unwrap();
-        let ours = dumps(&mut heap, &registry, obj, &options).unwrap();
-        assert!(
-            ours == theirs,
-            "protocol {protocol}: {}",
-            mismatch(&ours, &theirs)
-        );
-    }
+    });
 }
 
 /// Large strs (ASCII, multi-byte, and with a lone surrogate) and
@@ -415,13 +428,7 @@ ba = bytearray((i * 13) % 256 for i in range(n))
 for p in (1, 2, 3, 4, 5):
     print(pickle.dumps([ascii, wide, surrogate, medium, "x" * 63, ba], protocol=p).hex())
 "#;
-    let out = python(LARGE, &[]);
-    for (line, protocol) in out.lines().zip(1..) {
-        let theirs = unhex(line);
-        let mut heap = heap();
-        let mut registry = Registry::new(&mut heap);
-        let obj = loads(&mut heap, &mut registry, &theirs, &LoadOptions::new()).unwrap();
-        let items = heap.as_list(obj).unwrap().to_vec();
+    assert_lists_round_trip(LARGE, 1, |heap, items| {
         let n = 5 * (1 << 20) + 17;
         let ascii = heap.as_str(items[0]).unwrap();
         assert_eq!(ascii.len(), n);
@@ -442,12 +449,5 @@ for p in (1, 2, 3, 4, 5):
             .iter()
             .enumerate()
             .all(|(i, &b)| b == ((i * 13) % 256) as u8));
-        let options = DumpOptions::new().protocol(protocol).unwrap();
-        let ours = dumps(&mut heap, &registry, obj, &options).unwrap();
-        assert!(
-            ours == theirs,
-            "protocol {protocol}: {}",
-            mismatch(&ours, &theirs)
-        );
-    }
+    });
 }
