@@ -24,8 +24,9 @@ use numbers::write_small_int;
 // The scalar encoders, shared with the serde writer.
 #[cfg(feature = "serde")]
 pub(crate) use numbers::{write_bool, write_float, write_int, write_small_int};
+pub(crate) use objects::global_name;
 #[cfg(feature = "serde")]
-pub(crate) use strings::{write_bytes, write_str, write_str_and_put};
+pub(crate) use strings::{write_bytes, write_str, write_str_and_put, StrPayload};
 
 /// A `persistent_id` hook: `Some(pid)` to write the object as a persistent id.
 pub type PersistentId = Box<dyn FnMut(&mut Heap, Obj) -> Result<Option<Obj>>>;

@@ -21,24 +21,24 @@ fn pickling(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Pickling, message)
 }
 
-impl<W: std::io::Write> Pickler<W> {
-    /// The module and qualified name a class or function is known by, as
-    /// handles (interned strs, so repeated names hit the memo as in CPython).
-    fn global_name(heap: &Heap, obj: Obj) -> Result<(Obj, Obj)> {
-        match &*heap.get(obj)? {
-            Object::Class(c) => Ok((c.module(), c.qualname())),
-            Object::Function(f) => Ok((f.module(), f.qualname())),
-            Object::Instance(inst) => {
-                let class = heap.as_class(inst.class())?;
-                Ok((class.module(), class.qualname()))
-            }
-            other => Err(pickling(format!(
-                "Can't pickle '{}' object by name",
-                other.type_name()
-            ))),
+/// The module and qualified name a class or function is known by, as
+/// handles (interned strs, so repeated names hit the memo as in CPython).
+pub(crate) fn global_name(heap: &Heap, obj: Obj) -> Result<(Obj, Obj)> {
+    match &*heap.get(obj)? {
+        Object::Class(c) => Ok((c.module(), c.qualname())),
+        Object::Function(f) => Ok((f.module(), f.qualname())),
+        Object::Instance(inst) => {
+            let class = heap.as_class(inst.class())?;
+            Ok((class.module(), class.qualname()))
         }
+        other => Err(pickling(format!(
+            "Can't pickle '{}' object by name",
+            other.type_name()
+        ))),
     }
+}
 
+impl<W: std::io::Write> Pickler<W> {
     /// save_global: `obj` by module and name, or `name` given by a reduce
     /// that returned a string.
     pub(super) fn save_global(
@@ -49,7 +49,7 @@ impl<W: std::io::Write> Pickler<W> {
         name: Option<String>,
     ) -> Result<()> {
         let protocol = self.options.protocol;
-        let (module_obj, qualname_obj) = Self::global_name(heap, obj)?;
+        let (module_obj, qualname_obj) = global_name(heap, obj)?;
         let module = heap.as_str(module_obj)?.to_string();
         let (name, name_obj) = match name {
             Some(n) => {

@@ -20,32 +20,31 @@ impl<W: std::io::Write> Pickler<W> {
             Err(vacant) => vacant,
         };
         if self.options.fast {
-            // Nothing is memoized in fast mode.
-            return self.save_new_str(obj, s);
+            return self.write_unmemoized_str(s);
         }
         let index = memo_index(vacant.table_len())?;
         vacant.insert(index);
         // The most common str of all, written here without a call: a short
         // one at a binary protocol.
         if let (Some((padded, len)), true) = (s.inline_padded(), self.options.protocol >= 1) {
-            write_short_str_and_put(&mut self.framer, self.options.protocol, padded, len, index);
+            let payload = StrPayload::Padded(padded, len);
+            write_str_and_put(&mut self.framer, self.options.protocol, payload, index);
             return Ok(());
         }
         self.write_new_str(index, s)
     }
 
-    /// Saves the str `s` (the object `obj`), not in the memo yet.
-    pub(super) fn save_new_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
-        if self.options.fast {
-            return write_str(
-                &mut self.framer,
-                self.options.protocol,
-                s.as_surrogatepass_bytes(),
-                || s.code_points(),
-            );
-        }
-        let index = self.remember(obj)?;
-        self.write_new_str(index, s)
+    /// Fast mode: the str alone, as nothing is memoized. Out of line, so
+    /// the item loop stays small.
+    #[cold]
+    #[inline(never)]
+    fn write_unmemoized_str(&mut self, s: &Str) -> Result<()> {
+        write_str(
+            &mut self.framer,
+            self.options.protocol,
+            s.as_surrogatepass_bytes(),
+            || s.code_points(),
+        )
     }
 
     /// Writes the str `s` and its memo store at `index` (already given to
@@ -56,7 +55,7 @@ impl<W: std::io::Write> Pickler<W> {
         let protocol = self.options.protocol;
         if protocol >= 1 && data.len() < FRAME_SIZE_TARGET {
             // The str and its memo store in one write.
-            write_str_and_put(&mut self.framer, protocol, data, index);
+            write_str_and_put(&mut self.framer, protocol, StrPayload::Slice(data), index);
             return Ok(());
         }
         self.write_other_str(index, s)
@@ -186,29 +185,65 @@ pub(crate) fn write_str<W: std::io::Write, I: Iterator<Item = u32>>(
     framer.write_large(&str_header(protocol, data.len())?, data)
 }
 
+/// A str's UTF-8 bytes as a writer has them.
+#[derive(Clone, Copy)]
+pub(crate) enum StrPayload<'a> {
+    Slice(&'a [u8]),
+    /// A short str's zero-padded inline bytes and how many count (see
+    /// [`Str::inline_padded`]): the whole array is copied (a few moves, no
+    /// `memcpy` call) and the padding dropped.
+    Padded(&'a [u8; Str::INLINE], usize),
+}
+
+impl StrPayload<'_> {
+    #[inline(always)]
+    fn len(self) -> usize {
+        match self {
+            StrPayload::Slice(data) => data.len(),
+            StrPayload::Padded(_, len) => len,
+        }
+    }
+
+    /// `header`, the payload and `trailer`, in one write.
+    #[inline(always)]
+    fn write_between<W: std::io::Write, const H: usize, const T: usize>(
+        self,
+        framer: &mut Framer<W>,
+        header: [u8; H],
+        trailer: [u8; T],
+    ) {
+        match self {
+            StrPayload::Slice(data) => framer.write_parts(header, data, trailer),
+            StrPayload::Padded(padded, len) => {
+                framer.write_parts_padded(header, padded, len, trailer)
+            }
+        }
+    }
+}
+
 /// A str of under [`FRAME_SIZE_TARGET`] bytes and its memo store at
 /// `index`, at a binary protocol, as one write: SHORT_BINUNICODE or
 /// BINUNICODE, then MEMOIZE, BINPUT or LONG_BINPUT.
-#[inline]
+#[inline(always)]
 pub(crate) fn write_str_and_put<W: std::io::Write>(
     framer: &mut Framer<W>,
     protocol: u8,
-    data: &[u8],
+    payload: StrPayload<'_>,
     index: u32,
 ) {
-    let n = data.len();
+    let n = payload.len();
     if protocol >= 4 {
         if n <= 0xff {
-            framer.write_parts(
+            payload.write_between(
+                framer,
                 [Opcode::SHORT_BINUNICODE as u8, n as u8],
-                data,
                 [Opcode::MEMOIZE as u8],
             );
         } else {
             let [a, b, c, d] = (n as u32).to_le_bytes();
-            framer.write_parts(
+            payload.write_between(
+                framer,
                 [Opcode::BINUNICODE as u8, a, b, c, d],
-                data,
                 [Opcode::MEMOIZE as u8],
             );
         }
@@ -217,39 +252,10 @@ pub(crate) fn write_str_and_put<W: std::io::Write>(
     let [a, b, c, d] = (n as u32).to_le_bytes();
     let header = [Opcode::BINUNICODE as u8, a, b, c, d];
     if index < 256 {
-        framer.write_parts(header, data, [Opcode::BINPUT as u8, index as u8]);
+        payload.write_between(framer, header, [Opcode::BINPUT as u8, index as u8]);
     } else {
         let [e, f, g, h] = index.to_le_bytes();
-        framer.write_parts(header, data, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
-    }
-}
-
-/// [`write_str_and_put`] for a short str given as its zero-padded inline
-/// bytes (see [`Str::inline_padded`]) and their length: the whole array is
-/// copied (a few moves, no `memcpy` call) and the padding dropped.
-#[inline(always)]
-pub(crate) fn write_short_str_and_put<W: std::io::Write>(
-    framer: &mut Framer<W>,
-    protocol: u8,
-    padded: &[u8; Str::INLINE],
-    len: usize,
-    index: u32,
-) {
-    if protocol >= 4 {
-        framer.write_parts_padded(
-            [Opcode::SHORT_BINUNICODE as u8, len as u8],
-            padded,
-            len,
-            [Opcode::MEMOIZE as u8],
-        );
-        return;
-    }
-    let header = [Opcode::BINUNICODE as u8, len as u8, 0, 0, 0];
-    if index < 256 {
-        framer.write_parts_padded(header, padded, len, [Opcode::BINPUT as u8, index as u8]);
-    } else {
-        let [e, f, g, h] = index.to_le_bytes();
-        framer.write_parts_padded(header, padded, len, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
+        payload.write_between(framer, header, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
     }
 }
 

@@ -37,7 +37,7 @@ use crate::framing::{Framer, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
 use crate::pickler::{
     write_bool, write_bytes, write_float, write_get, write_int, write_put, write_small_int,
-    write_str, write_str_and_put,
+    write_str, write_str_and_put, StrPayload,
 };
 
 /// Items per MARK…APPENDS/SETITEMS batch, as in CPython.
@@ -268,7 +268,8 @@ impl Writer {
         if self.protocol >= 1 && value.len() < FRAME_SIZE_TARGET {
             // The str and its memo store in one write.
             let index = self.next_memo_index()?;
-            write_str_and_put(&mut self.framer, self.protocol, value.as_bytes(), index);
+            let payload = StrPayload::Slice(value.as_bytes());
+            write_str_and_put(&mut self.framer, self.protocol, payload, index);
             return Ok(());
         }
         write_str(&mut self.framer, self.protocol, value.as_bytes(), || {

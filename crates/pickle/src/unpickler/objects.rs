@@ -5,6 +5,7 @@ use pyobj::{Heap, Kind, Obj, Object};
 use reduce::{reconstruct, Registry};
 
 use super::Unpickler;
+use crate::pickler::global_name;
 use crate::read::Read;
 use crate::resolve::map_name;
 use crate::{Error, ErrorKind, Result};
@@ -72,7 +73,7 @@ impl<R: Read> Unpickler<R> {
                 let module = self.module_aliases.get(&module_obj).copied();
                 heap.set_class_names(obj, module.unwrap_or(module_obj), name_obj)?;
             }
-        } else if let Some(own) = global_module(heap, obj) {
+        } else if let Ok((own, _)) = global_name(heap, obj) {
             // A real global keeps its own module name object; stand-ins
             // the pickle named with the same object follow it, before and
             // after this one.
@@ -288,13 +289,4 @@ fn no_persistent_load() -> Error {
     unpickling(
         "A load persistent id instruction was encountered,\nbut no persistent_load function was specified.",
     )
-}
-
-/// The module name object a global (a class or function) is pickled with.
-fn global_module(heap: &Heap, obj: Obj) -> Option<Obj> {
-    match &*heap.get(obj).ok()? {
-        Object::Class(class) => Some(class.module()),
-        Object::Function(function) => Some(function.module()),
-        _ => None,
-    }
 }

@@ -51,16 +51,13 @@ impl<R: Read> Unpickler<R> {
     /// BINBYTES / SHORT_BINBYTES / BINBYTES8, and BYTEARRAY8.
     pub(super) fn load_bytes(&mut self, heap: &mut Heap, n: u64, bytearray: bool) -> Result<()> {
         let bytes = self.read_payload(n)?;
-        let obj = if bytearray {
-            if bytes.len() >= LARGE_PAYLOAD {
-                heap.new_bytearray_from_vec(copy_large(bytes))
-            } else {
-                heap.new_bytearray(bytes)
-            }
-        } else if bytes.len() >= LARGE_PAYLOAD {
-            heap.new_bytes_from_vec(copy_large(bytes))
-        } else {
-            heap.new_bytes(bytes)
+        // A large payload goes into huge pages first (see `hugepages`), and
+        // the object takes that buffer over.
+        let obj = match (bytearray, bytes.len() >= LARGE_PAYLOAD) {
+            (true, true) => heap.new_bytearray_from_vec(copy_large(bytes)),
+            (true, false) => heap.new_bytearray(bytes),
+            (false, true) => heap.new_bytes_from_vec(copy_large(bytes)),
+            (false, false) => heap.new_bytes(bytes),
         };
         self.push_new(obj)
     }

@@ -153,16 +153,14 @@ impl Str {
     /// ```
     pub fn from_utf8_vec(bytes: Vec<u8>) -> Result<Str> {
         validate_utf8_surrogatepass(&bytes)?;
-        if bytes.len() < Str::LARGE {
-            return Ok(Str::from_valid_bytes(&bytes));
-        }
-        Ok(Str {
-            repr: Repr::Large(Box::new(bytes.into_boxed_slice())),
-            hash: AtomicI64::new(NOT_HASHED),
+        Ok(if bytes.len() >= Str::LARGE {
+            Str::large(bytes.into_boxed_slice())
+        } else {
+            Str::from_valid_bytes(&bytes)
         })
     }
 
-    /// Strings of this many bytes or more keep them in a boxed `Vec` (see
+    /// Strings of this many bytes or more keep them in a boxed slice (see
     /// `Repr::Large`).
     pub const LARGE: usize = 64;
 
@@ -205,6 +203,9 @@ impl Str {
 
     /// A string of bytes already known to be surrogatepass UTF-8.
     fn from_valid_bytes(bytes: &[u8]) -> Str {
+        if bytes.len() >= Str::LARGE {
+            return Str::large(bytes.into());
+        }
         let repr = if bytes.len() <= Str::INLINE {
             let mut buf = [0u8; Str::INLINE];
             buf[..bytes.len()].copy_from_slice(bytes);
@@ -212,15 +213,22 @@ impl Str {
                 len: bytes.len() as u8,
                 buf,
             }
-        } else if bytes.len() < Str::LARGE {
+        } else {
             let mut heap = ThinVec::with_capacity(bytes.len());
             heap.extend_from_slice(bytes);
             Repr::Heap(heap)
-        } else {
-            Repr::Large(Box::new(bytes.into()))
         };
         Str {
             repr,
+            hash: AtomicI64::new(NOT_HASHED),
+        }
+    }
+
+    /// A string of [`Str::LARGE`] bytes or more, already known to be
+    /// surrogatepass UTF-8.
+    fn large(bytes: Box<[u8]>) -> Str {
+        Str {
+            repr: Repr::Large(Box::new(bytes)),
             hash: AtomicI64::new(NOT_HASHED),
         }
     }
