@@ -26,8 +26,6 @@ pub(crate) struct Framer<W> {
     /// with no frame open), or, before protocol 4's framing, at which the
     /// buffer is handed to the sink: the per-save check is one comparison.
     commit_at: usize,
-    /// Framing is on and no frame is open: the next write opens one.
-    must_open: bool,
     /// The buffer is the output (`dumps`, `to_vec`): it is never handed to
     /// the sink, so committed frames stay where they were written instead
     /// of being copied out. Set by [`Framer::in_memory`].
@@ -42,7 +40,6 @@ impl<W: io::Write> Framer<W> {
             framing: false,
             frame_start: None,
             commit_at: FRAME_SIZE_TARGET,
-            must_open: false,
             keep: false,
         }
     }
@@ -75,30 +72,25 @@ impl<W: io::Write> Framer<W> {
     pub(crate) fn start_framing(&mut self) {
         self.framing = true;
         if self.frame_start.is_none() {
-            self.must_open = true;
-            self.commit_at = usize::MAX;
-        }
-    }
-
-    #[inline]
-    fn open_frame_if_needed(&mut self) {
-        if self.must_open {
             self.open_frame();
         }
     }
 
+    /// Reserves the next frame's header. Frames are opened as soon as the
+    /// previous one closes, not by the next write, so that writes need no
+    /// check: a frame that stays empty (or under [`FRAME_SIZE_MIN`] bytes)
+    /// loses its header when it closes, which is what CPython's lazy
+    /// opening gives.
     #[cold]
     fn open_frame(&mut self) {
         let start = self.buffer.len();
         self.frame_start = Some(start);
         self.commit_at = start + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET;
-        self.must_open = false;
         self.buffer.extend_from_slice(&[0; FRAME_HEADER_SIZE]);
     }
 
     #[inline]
     pub(crate) fn write(&mut self, bytes: &[u8]) {
-        self.open_frame_if_needed();
         self.buffer.extend_from_slice(bytes);
     }
 
@@ -119,7 +111,6 @@ impl<W: io::Write> Framer<W> {
         trailer: [u8; T],
     ) {
         debug_assert!(payload.len() < FRAME_SIZE_TARGET);
-        self.open_frame_if_needed();
         crate::spare::append_parts(&mut self.buffer, header, payload, trailer);
     }
 
@@ -135,14 +126,12 @@ impl<W: io::Write> Framer<W> {
         len: usize,
         trailer: [u8; T],
     ) {
-        self.open_frame_if_needed();
         crate::spare::append_padded(&mut self.buffer, header, padded, len, trailer);
     }
 
     /// Writes an integer in decimal (protocol 0's INT, PUT and GET), without
     /// an intermediate string.
     pub(crate) fn write_decimal(&mut self, value: i64) {
-        self.open_frame_if_needed();
         let mut digits = [0u8; 20];
         let mut at = digits.len();
         let mut rest = value.unsigned_abs();
@@ -162,7 +151,6 @@ impl<W: io::Write> Framer<W> {
 
     #[inline]
     pub(crate) fn write_byte(&mut self, byte: u8) {
-        self.open_frame_if_needed();
         self.buffer.push(byte);
     }
 
@@ -171,27 +159,41 @@ impl<W: io::Write> Framer<W> {
     #[inline]
     pub(crate) fn maybe_commit(&mut self) -> Result<()> {
         if self.buffer.len() >= self.commit_at {
-            if self.framing {
-                self.commit_frame()?;
-            } else {
-                // Without frames the buffer is handed on in the same steps,
-                // so it stays small and warm instead of growing to the
-                // whole pickle (measured: a protocol 2 dump of `grouped`
-                // took three times as long as protocol 4's, mostly in page
-                // faults of the growing buffer), and a dump to a file holds
-                // at most a frame's worth in memory.
-                self.flush_buffer()?;
-                self.commit_at = self.unframed_commit_at();
-            }
+            return self.commit();
         }
+        Ok(())
+    }
+
+    /// [`Framer::maybe_commit`]'s rare half, out of line so that the check
+    /// inlined into every save is a comparison and a branch.
+    #[cold]
+    #[inline(never)]
+    fn commit(&mut self) -> Result<()> {
+        if self.framing {
+            return self.commit_frame();
+        }
+        // Without frames the buffer is handed on in the same steps, so it
+        // stays small and warm instead of growing to the whole pickle
+        // (measured: a protocol 2 dump of `grouped` took three times as
+        // long as protocol 4's, mostly in page faults of the growing
+        // buffer), and a dump to a file holds at most a frame's worth in
+        // memory.
+        self.flush_buffer()?;
+        self.commit_at = self.unframed_commit_at();
+        Ok(())
+    }
+
+    /// Closes the open frame and opens the next.
+    fn commit_frame(&mut self) -> Result<()> {
+        self.close_frame()?;
+        self.open_frame();
         Ok(())
     }
 
     /// Closes the open frame: fills in its header, or drops the header of a
     /// tiny frame; then hands everything buffered to the sink.
-    pub(crate) fn commit_frame(&mut self) -> Result<()> {
+    fn close_frame(&mut self) -> Result<()> {
         self.commit_at = usize::MAX;
-        self.must_open = self.framing;
         if let Some(start) = self.frame_start.take() {
             let payload = self.buffer.len() - start - FRAME_HEADER_SIZE;
             if payload >= FRAME_SIZE_MIN {
@@ -210,16 +212,19 @@ impl<W: io::Write> Framer<W> {
     #[inline]
     pub(crate) fn write_large(&mut self, header: &Header, payload: &[u8]) -> Result<()> {
         if self.framing && payload.len() >= FRAME_SIZE_TARGET {
-            self.commit_frame()?;
-            if !self.keep {
+            self.close_frame()?;
+            if self.keep {
+                // In memory the payload follows in the buffer, outside any frame.
+                self.reserve_payload(9 + payload.len());
+                header.push_to(&mut self.buffer);
+                self.buffer.extend_from_slice(payload);
+            } else {
                 header.push_to(&mut self.buffer);
                 self.flush_buffer()?;
                 self.sink.write_all(payload)?;
-                return Ok(());
             }
-            // In memory the payload follows in the buffer, outside any frame.
-        } else {
-            self.open_frame_if_needed();
+            self.open_frame();
+            return Ok(());
         }
         self.reserve_payload(9 + payload.len());
         header.push_to(&mut self.buffer);
@@ -262,9 +267,8 @@ impl<W: io::Write> Framer<W> {
 
     /// Ends a dump: commits the last frame and flushes.
     pub(crate) fn finish(&mut self) -> Result<()> {
-        self.commit_frame()?;
+        self.close_frame()?;
         self.framing = false;
-        self.must_open = false;
         self.commit_at = self.unframed_commit_at();
         self.sink.flush()?;
         Ok(())

@@ -9,7 +9,11 @@ use pyobj::Heap;
 use reduce::Registry;
 use serde::{de::DeserializeOwned, Serialize};
 
+mod containers;
+mod keys;
 mod shapes;
+#[cfg(test)]
+mod tests;
 mod writer;
 
 use crate::{dumps, DumpOptions, LoadOptions, StandInResolver, Unpickler};

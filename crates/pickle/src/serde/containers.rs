@@ -1,0 +1,443 @@
+//! Lists, tuples, dicts and structs for the direct writer: one serde state
+//! type per kind, each carrying only what its entries need.
+//!
+//! The batching rules are CPython's `batch_list`/`batch_dict`: one entry is
+//! followed by APPEND/SETITEM; more go in MARK…APPENDS/SETITEMS batches of
+//! [`BATCHSIZE`]; protocol 0 writes APPEND/SETITEM after every entry. serde
+//! gives the length before the entries, so a container of fewer than
+//! [`BATCHSIZE`] entries — nearly all of them — writes its one MARK with
+//! the empty container and its APPENDS/SETITEMS at the end, and its
+//! entries do nothing but count; a count that does not come out at the
+//! length given sends the value to the heap route.
+
+use serde::ser::{self, Serialize};
+
+use super::keys::{Key, KeyWriter};
+use super::shapes::{address, Field};
+use super::writer::{Fallback, Result, Writer};
+use crate::framing::Framer;
+use crate::opcodes::Opcode;
+
+/// Items per MARK…APPENDS/SETITEMS batch, as in CPython.
+const BATCHSIZE: usize = 1000;
+
+/// How a list's or dict's entries are closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Batching {
+    /// Binary protocols, fewer than [`BATCHSIZE`] entries: the MARK (for
+    /// two or more) was written with the container, the APPEND(S) or
+    /// SETITEM(S) comes at the end.
+    Single,
+    /// Protocol 0: APPEND/SETITEM after every entry.
+    PerEntry,
+    /// [`BATCHSIZE`] entries or more: a MARK before every batch.
+    Batches,
+}
+
+/// The entries of a list, dict or struct against the length serde gave.
+#[derive(Debug)]
+struct Entries {
+    len: usize,
+    count: usize,
+    batching: Batching,
+    /// Entries still to come in the open batch ([`Batching::Batches`]).
+    batch_left: usize,
+}
+
+impl Entries {
+    /// The entries of a container of `len`, and whether its save writes a
+    /// MARK after the empty container.
+    #[inline]
+    fn new(protocol: u8, len: usize) -> (Entries, bool) {
+        let batching = if protocol == 0 {
+            Batching::PerEntry
+        } else if len >= BATCHSIZE {
+            Batching::Batches
+        } else {
+            Batching::Single
+        };
+        let entries = Entries {
+            len,
+            count: 0,
+            batching,
+            batch_left: 0,
+        };
+        (entries, batching == Batching::Single && len >= 2)
+    }
+
+    #[inline(always)]
+    fn before(&mut self, framer: &mut Framer<std::io::Sink>) -> Result<()> {
+        if self.count >= self.len {
+            return Err(Fallback);
+        }
+        if self.batching == Batching::Batches && self.batch_left == 0 {
+            framer.write_byte(Opcode::MARK as u8);
+            self.batch_left = BATCHSIZE.min(self.len - self.count);
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn after(&mut self, framer: &mut Framer<std::io::Sink>, one: Opcode, many: Opcode) {
+        self.count += 1;
+        if self.batching != Batching::Single {
+            self.after_unbatched(framer, one, many);
+        }
+    }
+
+    #[inline(never)]
+    fn after_unbatched(&mut self, framer: &mut Framer<std::io::Sink>, one: Opcode, many: Opcode) {
+        if self.batching == Batching::PerEntry {
+            framer.write_byte(one as u8);
+            return;
+        }
+        self.batch_left -= 1;
+        if self.batch_left == 0 {
+            framer.write_byte(many as u8);
+        }
+    }
+
+    /// Checks the count and closes the last batch. `dict`: CPython's dict
+    /// batching stops only after a batch that was not full, so a multiple
+    /// of the batch size ends with an empty one (its list batching counts
+    /// items and does not).
+    #[inline]
+    fn end(
+        &self,
+        framer: &mut Framer<std::io::Sink>,
+        one: Opcode,
+        many: Opcode,
+        dict: bool,
+    ) -> Result<()> {
+        if self.count != self.len {
+            return Err(Fallback);
+        }
+        match self.batching {
+            Batching::Single => match self.len {
+                0 => {}
+                1 => framer.write_byte(one as u8),
+                _ => framer.write_byte(many as u8),
+            },
+            Batching::PerEntry => {}
+            Batching::Batches => {
+                if dict && self.len.is_multiple_of(BATCHSIZE) {
+                    framer.write(&[Opcode::MARK as u8, many as u8]);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A list being written.
+pub(super) struct SeqWriter<'a> {
+    w: &'a mut Writer,
+    entries: Entries,
+}
+
+impl<'a> SeqWriter<'a> {
+    #[inline]
+    pub(super) fn open(w: &'a mut Writer, len: usize) -> Result<Self> {
+        let (entries, mark) = Entries::new(w.protocol, len);
+        w.empty_container(Opcode::EMPTY_LIST, b"(l", mark)?;
+        Ok(SeqWriter { w, entries })
+    }
+}
+
+impl ser::SerializeSeq for SeqWriter<'_> {
+    type Ok = ();
+    type Error = Fallback;
+    #[inline]
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.entries.before(&mut self.w.framer)?;
+        value.serialize(&mut *self.w)?;
+        self.entries
+            .after(&mut self.w.framer, Opcode::APPEND, Opcode::APPENDS);
+        Ok(())
+    }
+    #[inline]
+    fn end(self) -> Result<()> {
+        self.entries
+            .end(&mut self.w.framer, Opcode::APPEND, Opcode::APPENDS, false)
+    }
+}
+
+/// A tuple (or tuple struct or variant) being written.
+pub(super) struct TupleWriter<'a> {
+    w: &'a mut Writer,
+    len: usize,
+    count: usize,
+    /// Inside `{variant: ...}`: close that dict with SETITEM at the end.
+    variant: bool,
+}
+
+impl<'a> TupleWriter<'a> {
+    pub(super) fn open(
+        w: &'a mut Writer,
+        len: usize,
+        variant: Option<&'static str>,
+    ) -> Result<Self> {
+        if let Some(variant) = variant {
+            w.open_variant(variant)?;
+        }
+        w.begin()?;
+        if len == 0 {
+            // Never memoized.
+            w.framer.write(if w.protocol == 0 { b"(t" } else { b")" });
+        } else if !(w.protocol >= 2 && len <= 3) {
+            w.framer.write_byte(Opcode::MARK as u8);
+        }
+        Ok(TupleWriter {
+            w,
+            len,
+            count: 0,
+            variant: variant.is_some(),
+        })
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        if self.count >= self.len {
+            return Err(Fallback);
+        }
+        value.serialize(&mut *self.w)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn end(self) -> Result<()> {
+        if self.count != self.len {
+            return Err(Fallback);
+        }
+        if self.len > 0 {
+            let op = match self.len {
+                1 if self.w.protocol >= 2 => Opcode::TUPLE1,
+                2 if self.w.protocol >= 2 => Opcode::TUPLE2,
+                3 if self.w.protocol >= 2 => Opcode::TUPLE3,
+                _ => Opcode::TUPLE,
+            };
+            self.w.framer.write_byte(op as u8);
+            self.w.memoize()?;
+        }
+        if self.variant {
+            self.w.framer.write_byte(Opcode::SETITEM as u8);
+        }
+        Ok(())
+    }
+}
+
+/// The three tuple-like serde traits share one writer.
+macro_rules! tuple_traits {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for TupleWriter<'_> {
+            type Ok = ();
+            type Error = Fallback;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+                self.element(value)
+            }
+            fn end(self) -> Result<()> {
+                TupleWriter::end(self)
+            }
+        }
+    )*};
+}
+
+tuple_traits!(
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// A map being written: a dict whose keys are checked for Python equality.
+pub(super) struct MapWriter<'a> {
+    w: &'a mut Writer,
+    entries: Entries,
+}
+
+impl<'a> MapWriter<'a> {
+    pub(super) fn open(w: &'a mut Writer, len: usize) -> Result<Self> {
+        let (entries, mark) = Entries::new(w.protocol, len);
+        w.empty_container(Opcode::EMPTY_DICT, b"(d", mark)?;
+        if w.key_sets.len() == w.open_maps {
+            w.key_sets.push(Default::default());
+        }
+        w.key_sets[w.open_maps].clear();
+        w.open_maps += 1;
+        Ok(MapWriter { w, entries })
+    }
+}
+
+impl ser::SerializeMap for MapWriter<'_> {
+    type Ok = ();
+    type Error = Fallback;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
+        self.entries.before(&mut self.w.framer)?;
+        match key.serialize(KeyWriter(&mut *self.w))? {
+            Key::Scalar(hash) => {
+                // An equal key (or one of the same hash, which the heap
+                // route then sorts out) already in this dict.
+                if !self.w.key_sets[self.w.open_maps - 1].insert(hash) {
+                    return Err(Fallback);
+                }
+            }
+            Key::Unique => {}
+        }
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        value.serialize(&mut *self.w)?;
+        self.entries
+            .after(&mut self.w.framer, Opcode::SETITEM, Opcode::SETITEMS);
+        Ok(())
+    }
+    fn end(self) -> Result<()> {
+        self.entries
+            .end(&mut self.w.framer, Opcode::SETITEM, Opcode::SETITEMS, true)?;
+        self.w.open_maps -= 1;
+        Ok(())
+    }
+}
+
+/// A struct (or struct variant) being written: a dict keyed by its field
+/// names, which follow the type's shape (see `shapes.rs`) while they can.
+pub(super) struct StructWriter<'a> {
+    w: &'a mut Writer,
+    entries: Entries,
+    /// The struct's shape number.
+    shape: u32,
+    /// Every field so far followed the shape: their names are the shape's
+    /// first `count`, and are not in `open_fields`.
+    on_shape: bool,
+    /// Off the shape, the struct's field names are
+    /// `open_fields[fields_from..]`.
+    fields_from: usize,
+    /// A bit per field name memo index (mod 64): a repeat is looked for in
+    /// `open_fields` only when its bit is already set.
+    field_bits: u64,
+    /// Inside `{variant: ...}`: close that dict with SETITEM at the end.
+    variant: bool,
+}
+
+impl<'a> StructWriter<'a> {
+    /// Opens a struct named `name` (a variant's name for a struct variant)
+    /// of `len` fields.
+    #[inline]
+    pub(super) fn open(
+        w: &'a mut Writer,
+        name: &'static str,
+        len: usize,
+        variant: Option<&'static str>,
+    ) -> Result<Self> {
+        if let Some(variant) = variant {
+            w.open_variant(variant)?;
+        }
+        let (entries, mark) = Entries::new(w.protocol, len);
+        w.empty_container(Opcode::EMPTY_DICT, b"(d", mark)?;
+        let shape = w.shapes.find(name, len);
+        let fields_from = w.open_fields.len();
+        Ok(StructWriter {
+            w,
+            entries,
+            shape,
+            on_shape: true,
+            fields_from,
+            field_bits: 0,
+            variant: variant.is_some(),
+        })
+    }
+
+    #[inline]
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<()> {
+        self.entries.before(&mut self.w.framer)?;
+        let known = match self.on_shape {
+            true => self.w.shapes.field(self.shape, self.entries.count),
+            false => None,
+        };
+        match known {
+            Some(field) if field.name == address(name) => self.w.known_name(field.index)?,
+            _ => self.field_name(name, known.is_some())?,
+        }
+        value.serialize(&mut *self.w)?;
+        self.entries
+            .after(&mut self.w.framer, Opcode::SETITEM, Opcode::SETITEMS);
+        Ok(())
+    }
+
+    /// A field name the shape does not give: the first value of its type
+    /// to write this field records it, a value whose field differs from
+    /// the shape's (`diverged`) leaves the shape, and off the shape names
+    /// are looked up by [`Writer::name`] and checked against the struct's
+    /// other names.
+    #[inline(never)]
+    fn field_name(&mut self, name: &'static str, diverged: bool) -> Result<()> {
+        if self.on_shape && !diverged {
+            let index = self.w.name(name)?;
+            let field = Field {
+                name: address(name),
+                index,
+            };
+            if !self.w.shapes.record(self.shape, self.entries.count, field) {
+                // Named twice: a dict with one entry for it.
+                return Err(Fallback);
+            }
+            return Ok(());
+        }
+        if self.on_shape {
+            self.leave_shape();
+        }
+        let index = self.w.name(name)?;
+        // A struct naming one field twice is a dict with one entry for it.
+        let bit = 1u64 << (index % 64);
+        if self.field_bits & bit != 0 && self.w.open_fields[self.fields_from..].contains(&index) {
+            return Err(Fallback);
+        }
+        self.field_bits |= bit;
+        self.w.open_fields.push(index);
+        Ok(())
+    }
+
+    /// This value's fields stop following the shape: the names written so
+    /// far go where [`StructWriter::field_name`] checks repeats.
+    fn leave_shape(&mut self) {
+        self.on_shape = false;
+        let w = &mut *self.w;
+        for field in w.shapes.prefix(self.shape, self.entries.count) {
+            self.field_bits |= 1u64 << (field.index % 64);
+            w.open_fields.push(field.index);
+        }
+    }
+
+    #[inline]
+    fn end(self) -> Result<()> {
+        self.entries
+            .end(&mut self.w.framer, Opcode::SETITEM, Opcode::SETITEMS, true)?;
+        self.w.open_fields.truncate(self.fields_from);
+        if self.variant {
+            self.w.framer.write_byte(Opcode::SETITEM as u8);
+        }
+        Ok(())
+    }
+}
+
+/// Structs and struct variants share one writer.
+macro_rules! struct_traits {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for StructWriter<'_> {
+            type Ok = ();
+            type Error = Fallback;
+            #[inline]
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<()> {
+                self.field(name, value)
+            }
+            #[inline]
+            fn end(self) -> Result<()> {
+                StructWriter::end(self)
+            }
+        }
+    )*};
+}
+
+struct_traits!(SerializeStruct, SerializeStructVariant);
