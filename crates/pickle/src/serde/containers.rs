@@ -65,12 +65,15 @@ impl Entries {
         (entries, batching == Batching::Single && len >= 2)
     }
 
+    /// Before an entry. Only batches of [`BATCHSIZE`] need the count here:
+    /// otherwise a count past the length is caught at the end, before
+    /// anything depends on it.
     #[inline(always)]
     fn before(&mut self, framer: &mut Framer<std::io::Sink>) -> Result<()> {
-        if self.count >= self.len {
-            return Err(Fallback);
-        }
         if self.batching == Batching::Batches && self.batch_left == 0 {
+            if self.count >= self.len {
+                return Err(Fallback);
+            }
             framer.write_byte(Opcode::MARK as u8);
             self.batch_left = BATCHSIZE.min(self.len - self.count);
         }
@@ -195,10 +198,8 @@ impl<'a> TupleWriter<'a> {
         })
     }
 
+    /// An element; a count past the length is caught by [`TupleWriter::end`].
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        if self.count >= self.len {
-            return Err(Fallback);
-        }
         value.serialize(&mut *self.w)?;
         self.count += 1;
         Ok(())

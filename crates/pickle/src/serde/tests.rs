@@ -3,7 +3,9 @@
 //! heap route's; these check that the fast route is the one taken, which
 //! those bytes cannot show.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::{
+    Serialize, SerializeMap, SerializeSeq, SerializeStruct, SerializeTuple, Serializer,
+};
 
 use super::writer;
 
@@ -158,4 +160,63 @@ fn values_needing_python_semantics_take_the_heap_route() {
     }
     assert!(falls_back(&Bytes, 2));
     direct(&Bytes, 3);
+}
+
+/// A container whose length given up front is not the number of entries
+/// that follow: `(kind, claimed, actual)`.
+struct Lying(&'static str, usize, usize);
+
+impl Serialize for Lying {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        const FIELDS: [&str; 4] = ["a", "b", "c", "d"];
+        let Lying(kind, claimed, actual) = *self;
+        match kind {
+            "seq" => {
+                let mut seq = serializer.serialize_seq(Some(claimed))?;
+                for i in 0..actual {
+                    seq.serialize_element(&i)?;
+                }
+                seq.end()
+            }
+            "tuple" => {
+                let mut tuple = serializer.serialize_tuple(claimed)?;
+                for i in 0..actual {
+                    tuple.serialize_element(&i)?;
+                }
+                tuple.end()
+            }
+            "map" => {
+                let mut map = serializer.serialize_map(Some(claimed))?;
+                for i in 0..actual {
+                    map.serialize_entry(&i, &i)?;
+                }
+                map.end()
+            }
+            _ => {
+                let mut fields = serializer.serialize_struct("Lying", claimed)?;
+                for (i, name) in FIELDS.iter().enumerate().take(actual) {
+                    fields.serialize_field(name, &i)?;
+                }
+                fields.end()
+            }
+        }
+    }
+}
+
+#[test]
+fn a_length_that_turns_out_wrong_takes_the_heap_route() {
+    for kind in ["seq", "tuple", "map", "struct"] {
+        for protocol in 0..=5 {
+            direct(&Lying(kind, 3, 3), protocol);
+            for (claimed, actual) in [(1, 2), (2, 3), (3, 2), (2, 1), (0, 1), (1, 0)] {
+                assert!(
+                    falls_back(&Lying(kind, claimed, actual), protocol),
+                    "{kind} of {claimed} with {actual} at protocol {protocol}"
+                );
+            }
+        }
+    }
+    // Past a batch: a list claiming 1,000 entries that gives 1,001.
+    assert!(falls_back(&Lying("seq", 1000, 1001), 4));
+    assert!(falls_back(&Lying("map", 1001, 1000), 4));
 }
