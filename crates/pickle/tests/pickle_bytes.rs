@@ -480,7 +480,7 @@ for obj in objects:
         let options = DumpOptions::new()
             .protocol(protocol.parse().unwrap())
             .unwrap();
-        let mut pickler = Pickler::new(Vec::new(), options.clone());
+        let mut pickler = Pickler::new(Vec::new(), options);
         pickler.dump(&mut heap, &registry, obj).unwrap();
         let streamed = pickler.into_inner();
         assert!(
