@@ -170,7 +170,9 @@ impl<W: io::Write> Framer<W> {
     #[inline(never)]
     fn commit(&mut self) -> Result<()> {
         if self.framing {
-            return self.commit_frame();
+            self.close_frame()?;
+            self.open_frame();
+            return Ok(());
         }
         // Without frames the buffer is handed on in the same steps, so it
         // stays small and warm instead of growing to the whole pickle
@@ -180,13 +182,6 @@ impl<W: io::Write> Framer<W> {
         // memory.
         self.flush_buffer()?;
         self.commit_at = self.unframed_commit_at();
-        Ok(())
-    }
-
-    /// Closes the open frame and opens the next.
-    fn commit_frame(&mut self) -> Result<()> {
-        self.close_frame()?;
-        self.open_frame();
         Ok(())
     }
 
@@ -211,24 +206,24 @@ impl<W: io::Write> Framer<W> {
     /// outside any frame.
     #[inline]
     pub(crate) fn write_large(&mut self, header: &Header, payload: &[u8]) -> Result<()> {
-        if self.framing && payload.len() >= FRAME_SIZE_TARGET {
+        let outside_frames = self.framing && payload.len() >= FRAME_SIZE_TARGET;
+        if outside_frames {
             self.close_frame()?;
-            if self.keep {
-                // In memory the payload follows in the buffer, outside any frame.
-                self.reserve_payload(9 + payload.len());
-                header.push_to(&mut self.buffer);
-                self.buffer.extend_from_slice(payload);
-            } else {
+            if !self.keep {
                 header.push_to(&mut self.buffer);
                 self.flush_buffer()?;
                 self.sink.write_all(payload)?;
+                self.open_frame();
+                return Ok(());
             }
-            self.open_frame();
-            return Ok(());
+            // In memory the payload follows in the buffer, outside any frame.
         }
         self.reserve_payload(9 + payload.len());
         header.push_to(&mut self.buffer);
         self.buffer.extend_from_slice(payload);
+        if outside_frames {
+            self.open_frame();
+        }
         Ok(())
     }
 

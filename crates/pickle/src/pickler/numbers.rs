@@ -115,6 +115,7 @@ pub(crate) fn write_small_int<W: Write>(framer: &mut Framer<W>, protocol: u8, v:
 }
 
 /// Protocol 0's `I<decimal>\n`.
+#[inline(never)]
 fn write_int_line<W: Write>(framer: &mut Framer<W>, v: i64) {
     framer.write_byte(Opcode::INT as u8);
     framer.write_decimal(v);
@@ -122,7 +123,8 @@ fn write_int_line<W: Write>(framer: &mut Framer<W>, v: i64) {
 }
 
 /// A float: BINFLOAT, or protocol 0's FLOAT line with Python's repr
-/// (`scratch` is reused for the text).
+/// (`scratch` is reused for the text). Inlined: BINFLOAT is one write.
+#[inline]
 pub(crate) fn write_float<W: Write>(
     framer: &mut Framer<W>,
     protocol: u8,
@@ -130,17 +132,21 @@ pub(crate) fn write_float<W: Write>(
     scratch: &mut String,
 ) {
     if protocol >= 1 {
-        let mut op = [0u8; 9];
-        op[0] = Opcode::BINFLOAT as u8;
-        op[1..].copy_from_slice(&value.to_bits().to_be_bytes());
-        framer.write(&op);
+        let bits = value.to_bits().to_be_bytes();
+        framer.write_parts([Opcode::BINFLOAT as u8], &bits, []);
     } else {
-        framer.write_byte(Opcode::FLOAT as u8);
-        scratch.clear();
-        pyobj::kinds::float::write_float_repr(scratch, value);
-        framer.write(scratch.as_bytes());
-        framer.write_byte(b'\n');
+        write_float_line(framer, value, scratch);
     }
+}
+
+/// Protocol 0's `F<repr>\n`.
+#[inline(never)]
+fn write_float_line<W: Write>(framer: &mut Framer<W>, value: f64, scratch: &mut String) {
+    framer.write_byte(Opcode::FLOAT as u8);
+    scratch.clear();
+    pyobj::kinds::float::write_float_repr(scratch, value);
+    framer.write(scratch.as_bytes());
+    framer.write_byte(b'\n');
 }
 
 fn digit_limit() -> Error {

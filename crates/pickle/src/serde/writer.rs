@@ -168,34 +168,22 @@ impl Writer {
         Ok(index)
     }
 
-    /// An int: inlined for the common small one in a binary protocol,
-    /// BININT1/2 and BININT.
+    /// An int: inlined for one that fits 32 bits, the common case.
     #[inline]
     pub(super) fn int(&mut self, value: i128) -> Result<()> {
-        if self.protocol == 0 || value != i128::from(value as i32) {
-            return self.other_int(value);
+        if value != i128::from(value as i32) {
+            return self.wide_int(value);
         }
         self.begin()?;
-        let word = if value as u32 <= 0xff {
-            ((value as u64) << 8 | Opcode::BININT1 as u64, 2)
-        } else if value as u32 <= 0xffff {
-            ((value as u64) << 8 | Opcode::BININT2 as u64, 3)
-        } else {
-            (u64::from(value as u32) << 8 | Opcode::BININT as u64, 5)
-        };
-        self.framer
-            .write_parts_padded([], &word.0.to_le_bytes(), word.1, []);
+        write_small_int(&mut self.framer, self.protocol, value as i64);
         Ok(())
     }
 
-    /// [`Writer::int`] for protocol 0 and ints beyond 32 bits.
+    /// [`Writer::int`] for ints beyond 32 bits.
     #[inline(never)]
-    fn other_int(&mut self, value: i128) -> Result<()> {
+    fn wide_int(&mut self, value: i128) -> Result<()> {
         self.begin()?;
         if let Ok(small) = i64::try_from(value) {
-            if write_small_int(&mut self.framer, self.protocol, small) {
-                return Ok(());
-            }
             return Ok(write_int(
                 &mut self.framer,
                 self.protocol,
@@ -264,18 +252,6 @@ impl Writer {
 
     #[inline]
     pub(super) fn float(&mut self, value: f64) -> Result<()> {
-        if self.protocol == 0 {
-            return self.float_text(value);
-        }
-        self.begin()?;
-        let bits = value.to_bits().to_be_bytes();
-        self.framer.write_parts([Opcode::BINFLOAT as u8], &bits, []);
-        Ok(())
-    }
-
-    /// Protocol 0's FLOAT, in repr's text.
-    #[inline(never)]
-    fn float_text(&mut self, value: f64) -> Result<()> {
         self.begin()?;
         write_float(&mut self.framer, self.protocol, value, &mut self.scratch);
         Ok(())
