@@ -5,6 +5,7 @@ use std::io;
 
 use crate::hugepages::{reserve_large, LARGE_PAYLOAD, TAIL_ROOM};
 use crate::opcodes::Opcode;
+use crate::spare::{Room, ROOM};
 use crate::Result;
 
 /// CPython closes a frame once its payload reaches this size.
@@ -26,6 +27,13 @@ pub(crate) struct Framer<W> {
     /// with no frame open), or, before protocol 4's framing, at which the
     /// buffer is handed to the sink: the per-save check is one comparison.
     commit_at: usize,
+    /// The per-save check's bound: `commit_at`, or less so that a save that
+    /// passes it finds [`ROOM`] bytes of spare capacity (see
+    /// [`Framer::room`]). Invariant: `check_at <= capacity - ROOM` for the
+    /// buffer's current capacity, which only grows between
+    /// [`Framer::rearm`]s (the one place that replaces the buffer,
+    /// `take_output`, rearms).
+    check_at: usize,
     /// The buffer is the output (`dumps`, `to_vec`): it is never handed to
     /// the sink, so committed frames stay where they were written instead
     /// of being copied out. Set by [`Framer::in_memory`].
@@ -40,6 +48,7 @@ impl<W: io::Write> Framer<W> {
             framing: false,
             frame_start: None,
             commit_at: FRAME_SIZE_TARGET,
+            check_at: 0,
             keep: false,
         }
     }
@@ -57,7 +66,24 @@ impl<W: io::Write> Framer<W> {
 
     /// The output of an [`in_memory`](Framer::in_memory) framer.
     pub(crate) fn take_output(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.buffer)
+        let output = std::mem::take(&mut self.buffer);
+        self.rearm();
+        output
+    }
+
+    /// Sets the bound at which a save must commit, and the check's bound
+    /// with it.
+    #[inline]
+    fn set_commit_at(&mut self, at: usize) {
+        self.commit_at = at;
+        self.rearm();
+    }
+
+    /// Recomputes `check_at` from `commit_at` and the buffer's capacity.
+    #[inline]
+    fn rearm(&mut self) {
+        let roomy_until = self.buffer.capacity().saturating_sub(ROOM);
+        self.check_at = self.commit_at.min(roomy_until);
     }
 
     pub(crate) fn into_inner(self) -> W {
@@ -85,8 +111,8 @@ impl<W: io::Write> Framer<W> {
     fn open_frame(&mut self) {
         let start = self.buffer.len();
         self.frame_start = Some(start);
-        self.commit_at = start + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET;
         self.buffer.extend_from_slice(&[0; FRAME_HEADER_SIZE]);
+        self.set_commit_at(start + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET);
     }
 
     #[inline]
@@ -158,16 +184,45 @@ impl<W: io::Write> Framer<W> {
     /// to the target size is committed.
     #[inline]
     pub(crate) fn maybe_commit(&mut self) -> Result<()> {
-        if self.buffer.len() >= self.commit_at {
-            return self.commit();
+        self.room().map(drop)
+    }
+
+    /// [`Framer::maybe_commit`], answering with [`ROOM`] bytes of spare
+    /// capacity for the save's first write: the one comparison that
+    /// decides whether a frame is full also stands for the capacity check
+    /// of that write.
+    #[inline]
+    #[allow(unsafe_code)]
+    pub(crate) fn room(&mut self) -> Result<Room<'_>> {
+        if self.buffer.len() >= self.check_at {
+            self.check_slow()?;
         }
+        // SAFETY: either the check passed, so `len < check_at <= capacity -
+        // ROOM` (the invariant on `check_at`), or `check_slow` has just
+        // reserved ROOM bytes.
+        Ok(unsafe { Room::assume(&mut self.buffer) })
+    }
+
+    /// Room for a write that is not the start of a save (no frame check).
+    #[inline]
+    pub(crate) fn spare_room(&mut self) -> Room<'_> {
+        Room::reserve(&mut self.buffer)
+    }
+
+    /// [`Framer::room`]'s rare half, out of line so that the check inlined
+    /// into every save is a comparison and a branch: commits a full frame,
+    /// makes room, and sets the next bound.
+    #[cold]
+    #[inline(never)]
+    fn check_slow(&mut self) -> Result<()> {
+        if self.buffer.len() >= self.commit_at {
+            self.commit()?;
+        }
+        self.buffer.reserve(ROOM);
+        self.rearm();
         Ok(())
     }
 
-    /// [`Framer::maybe_commit`]'s rare half, out of line so that the check
-    /// inlined into every save is a comparison and a branch.
-    #[cold]
-    #[inline(never)]
     fn commit(&mut self) -> Result<()> {
         if self.framing {
             self.close_frame()?;
@@ -181,14 +236,14 @@ impl<W: io::Write> Framer<W> {
         // buffer), and a dump to a file holds at most a frame's worth in
         // memory.
         self.flush_buffer()?;
-        self.commit_at = self.unframed_commit_at();
+        self.set_commit_at(self.unframed_commit_at());
         Ok(())
     }
 
     /// Closes the open frame: fills in its header, or drops the header of a
     /// tiny frame; then hands everything buffered to the sink.
     fn close_frame(&mut self) -> Result<()> {
-        self.commit_at = usize::MAX;
+        self.set_commit_at(usize::MAX);
         if let Some(start) = self.frame_start.take() {
             let payload = self.buffer.len() - start - FRAME_HEADER_SIZE;
             if payload >= FRAME_SIZE_MIN {
@@ -264,7 +319,7 @@ impl<W: io::Write> Framer<W> {
     pub(crate) fn finish(&mut self) -> Result<()> {
         self.close_frame()?;
         self.framing = false;
-        self.commit_at = self.unframed_commit_at();
+        self.set_commit_at(self.unframed_commit_at());
         self.sink.flush()?;
         Ok(())
     }

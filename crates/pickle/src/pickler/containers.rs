@@ -7,7 +7,7 @@ use pyobj::{Heap, Kind, Obj};
 use reduce::Registry;
 
 use super::strings::tail;
-use super::{Items, Pickler, ReduceTail, Task};
+use super::{write_get_after_pop, Items, Pickler, ReduceTail, Task};
 use crate::opcodes::Opcode;
 use crate::Result;
 
@@ -101,7 +101,8 @@ impl<W: std::io::Write> Pickler<W> {
             } else {
                 self.framer.write(&vec![Opcode::POP as u8; len + 1]);
             }
-            return self.write_get(index);
+            write_get_after_pop(&mut self.framer, protocol, index);
+            return Ok(());
         }
         let op = match (short, len) {
             (true, 1) => Opcode::TUPLE1,
@@ -215,7 +216,8 @@ impl<W: std::io::Write> Pickler<W> {
     pub(super) fn finish_frozenset(&mut self, obj: Obj) -> Result<()> {
         if let Some(index) = self.memo.get(obj) {
             self.framer.write_byte(Opcode::POP_MARK as u8);
-            return self.write_get(index);
+            write_get_after_pop(&mut self.framer, self.options.protocol, index);
+            return Ok(());
         }
         self.framer.write_byte(Opcode::FROZENSET as u8);
         self.memoize(obj)
@@ -241,7 +243,8 @@ impl<W: std::io::Write> Pickler<W> {
         if let Some(obj) = tail.obj {
             if let Some(index) = self.memo.get(obj) {
                 self.framer.write_byte(Opcode::POP as u8);
-                return self.write_get(index);
+                write_get_after_pop(&mut self.framer, self.options.protocol, index);
+                return Ok(());
             }
             self.memoize(obj)?;
         }

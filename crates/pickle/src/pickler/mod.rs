@@ -16,6 +16,7 @@ use rustc_hash::FxHashSet;
 
 use crate::framing::Framer;
 use crate::opcodes::Opcode;
+use crate::spare::Room;
 use crate::{DumpOptions, Error, ErrorKind, Result};
 
 pub use buffers::BufferCallback;
@@ -366,7 +367,7 @@ impl<W: io::Write> Pickler<W> {
                 return self.save_long(&i);
             }
             Object::Float(f) => {
-                self.save_float(*f);
+                self.save_float(*f)?;
                 return Ok(());
             }
             Object::Str(s) => return self.save_str(obj, s),
@@ -484,7 +485,7 @@ impl<W: io::Write> Pickler<W> {
         let Some(object) = heap.slot_object(obj)? else {
             // An int carried in its handle.
             let value = obj.as_immediate_int().unwrap_or_default();
-            if !write_small_int(&mut self.framer, self.options.protocol, value) {
+            if !write_small_int(&mut self.framer, self.options.protocol, value)? {
                 self.save_long(&pyobj::Int::Small(value))?;
             }
             return Ok(true);
@@ -494,11 +495,11 @@ impl<W: io::Write> Pickler<W> {
             Object::Bool(b) => self.save_bool(*b),
             Object::Int(pyobj::Int::Small(v)) => {
                 let v = *v;
-                if !write_small_int(&mut self.framer, self.options.protocol, v) {
+                if !write_small_int(&mut self.framer, self.options.protocol, v)? {
                     self.save_long(&pyobj::Int::Small(v))?;
                 }
             }
-            Object::Float(f) => self.save_float(*f),
+            Object::Float(f) => self.save_float(*f)?,
             Object::Str(s) => self.save_str(obj, s)?,
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
@@ -563,8 +564,7 @@ impl<W: io::Write> Pickler<W> {
     }
 
     fn write_get(&mut self, index: u32) -> Result<()> {
-        write_get(&mut self.framer, self.options.protocol, index);
-        Ok(())
+        write_get(&mut self.framer, self.options.protocol, index)
     }
 }
 
@@ -598,22 +598,45 @@ pub(crate) fn write_put<W: io::Write>(framer: &mut Framer<W>, protocol: u8, inde
     }
 }
 
-/// A memo fetch: GET, BINGET or LONG_BINGET.
+/// A memo fetch: GET, BINGET or LONG_BINGET, after the frame check of the
+/// save it stands for (see `Framer::room`).
 #[inline(always)]
-pub(crate) fn write_get<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
+pub(crate) fn write_get<W: io::Write>(
+    framer: &mut Framer<W>,
+    protocol: u8,
+    index: u32,
+) -> Result<()> {
+    let room = framer.room()?;
     if protocol == 0 {
         write_text_get(framer, index);
     } else {
-        // BINGET or LONG_BINGET as one word, written whole and cut to
-        // length: no branch on the index between two writes.
-        let (op, len) = if index < 256 {
-            (Opcode::BINGET, 2)
-        } else {
-            (Opcode::LONG_BINGET, 5)
-        };
-        let word = (u64::from(index) << 8) | op as u64;
-        framer.write_parts_padded([], &word.to_le_bytes(), len, []);
+        put_binget(room, index);
     }
+    Ok(())
+}
+
+/// The memo fetch that ends a save whose object turned out to be memoized
+/// while its parts were written (after the POPs that drop them): no frame
+/// check, as in CPython.
+pub(crate) fn write_get_after_pop<W: io::Write>(framer: &mut Framer<W>, protocol: u8, index: u32) {
+    if protocol == 0 {
+        write_text_get(framer, index);
+    } else {
+        put_binget(framer.spare_room(), index);
+    }
+}
+
+/// BINGET or LONG_BINGET as one word, written whole and cut to length: no
+/// branch on the index between two writes.
+#[inline(always)]
+fn put_binget(room: Room<'_>, index: u32) {
+    let (op, len) = if index < 256 {
+        (Opcode::BINGET, 2)
+    } else {
+        (Opcode::LONG_BINGET, 5)
+    };
+    let word = (u64::from(index) << 8) | op as u64;
+    room.put_padded([], &word.to_le_bytes(), len, []);
 }
 
 /// Protocol 0's GET: out of line, so the binary ones inline small.

@@ -23,13 +23,13 @@ impl<W: std::io::Write> Pickler<W> {
         write_int(&mut self.framer, self.options.protocol, value)
     }
 
-    pub(super) fn save_float(&mut self, value: f64) {
+    pub(super) fn save_float(&mut self, value: f64) -> Result<()> {
         write_float(
             &mut self.framer,
             self.options.protocol,
             value,
             &mut self.scratch,
-        );
+        )
     }
 }
 
@@ -50,7 +50,7 @@ pub(crate) fn write_bool<W: Write>(framer: &mut Framer<W>, protocol: u8, value: 
 /// An int of any size, in the smallest opcode the protocol allows.
 pub(crate) fn write_int<W: Write>(framer: &mut Framer<W>, protocol: u8, value: &Int) -> Result<()> {
     if let Some(v) = value.to_i64() {
-        if write_small_int(framer, protocol, v) {
+        if write_small_int(framer, protocol, v)? {
             return Ok(());
         }
     }
@@ -94,24 +94,31 @@ pub(crate) fn write_int<W: Write>(framer: &mut Framer<W>, protocol: u8, value: &
 
 /// An int that fits 32 bits, written in one piece (INT, BININT1, BININT2 or
 /// BININT); false, writing nothing, for wider values, which need LONG.
-/// Always inlined: it is most of the work of saving a list of ints.
+/// Always inlined: it is most of the work of saving a list of ints. Its
+/// frame check (the save's) also stands for the write's capacity check
+/// (see `Framer::room`).
 #[inline(always)]
-pub(crate) fn write_small_int<W: Write>(framer: &mut Framer<W>, protocol: u8, v: i64) -> bool {
+pub(crate) fn write_small_int<W: Write>(
+    framer: &mut Framer<W>,
+    protocol: u8,
+    v: i64,
+) -> Result<bool> {
     if v as i32 as i64 != v {
-        return false;
+        return Ok(false);
     }
+    let room = framer.room()?;
     if protocol == 0 {
         write_int_line(framer, v);
     } else if v as u64 <= 0xff {
-        framer.write(&[Opcode::BININT1 as u8, v as u8]);
+        room.put([Opcode::BININT1 as u8, v as u8]);
     } else if v as u64 <= 0xffff {
         let [lo, hi] = (v as u16).to_le_bytes();
-        framer.write(&[Opcode::BININT2 as u8, lo, hi]);
+        room.put([Opcode::BININT2 as u8, lo, hi]);
     } else {
         let [a, b, c, d] = (v as i32).to_le_bytes();
-        framer.write(&[Opcode::BININT as u8, a, b, c, d]);
+        room.put([Opcode::BININT as u8, a, b, c, d]);
     }
-    true
+    Ok(true)
 }
 
 /// Protocol 0's `I<decimal>\n`.
@@ -123,20 +130,23 @@ fn write_int_line<W: Write>(framer: &mut Framer<W>, v: i64) {
 }
 
 /// A float: BINFLOAT, or protocol 0's FLOAT line with Python's repr
-/// (`scratch` is reused for the text). Inlined: BINFLOAT is one write.
+/// (`scratch` is reused for the text). Inlined: BINFLOAT is one write, its
+/// capacity checked by the save's frame check (see `Framer::room`).
 #[inline]
 pub(crate) fn write_float<W: Write>(
     framer: &mut Framer<W>,
     protocol: u8,
     value: f64,
     scratch: &mut String,
-) {
+) -> Result<()> {
+    let room = framer.room()?;
     if protocol >= 1 {
         let bits = value.to_bits().to_be_bytes();
-        framer.write_parts([Opcode::BINFLOAT as u8], &bits, []);
+        room.put_padded([Opcode::BINFLOAT as u8], &bits, bits.len(), []);
     } else {
         write_float_line(framer, value, scratch);
     }
+    Ok(())
 }
 
 /// Protocol 0's `F<repr>\n`.

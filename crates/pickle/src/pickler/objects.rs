@@ -319,8 +319,7 @@ impl<W: std::io::Write> Pickler<W> {
         // task stack. A persistent_id hook must see both objects first.
         if no_more_args && self.persistent_id.is_none() && self.memo.get(rest).is_none() {
             if let Some(index) = self.memo.get(class) {
-                self.framer.maybe_commit()?;
-                write_get(&mut self.framer, self.options.protocol, index);
+                write_get(&mut self.framer, self.options.protocol, index)?;
                 self.framer.maybe_commit()?;
                 self.framer
                     .write(&[Opcode::EMPTY_TUPLE as u8, Opcode::NEWOBJ as u8]);

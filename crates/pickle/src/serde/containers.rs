@@ -300,66 +300,106 @@ impl ser::SerializeMap for MapWriter<'_> {
 
 /// A struct (or struct variant) being written: a dict keyed by its field
 /// names, which follow the type's shape (see `shapes.rs`) while they can.
+///
+/// Two words, so that it comes back from `serialize_struct` in registers:
+/// at 64 bytes it was returned through memory and copied twice per struct,
+/// and each copy read as 16-byte loads what had just been stored in
+/// smaller parts, which the processor cannot forward (a quarter of the
+/// time of `to_vec` of 100,000 records went to those loads). The struct's
+/// length lives in its shape, and what a struct that leaves its shape
+/// needs, on the writer's `off_shape` stack.
 pub(super) struct StructWriter<'a> {
     w: &'a mut Writer,
-    entries: Entries,
-    /// The struct's shape number.
-    shape: u32,
-    /// Every field so far followed the shape: their names are the shape's
-    /// first `count`, and are not in `open_fields`.
-    on_shape: bool,
-    /// Off the shape, the struct's field names are
-    /// `open_fields[fields_from..]`.
-    fields_from: usize,
+    /// The fields written so far in the low 32 bits; above them the shape
+    /// number, with [`OFF_SHAPE`], [`VARIANT`] and [`PER_ENTRY`] in its
+    /// top bits. One word, always stored and loaded whole: two 32-bit
+    /// halves stored apart and loaded together stall the same way.
+    state: u64,
+}
+
+/// The fields stopped following the shape: their names are
+/// `open_fields[from..]` for the innermost entry of `off_shape`.
+const OFF_SHAPE: u32 = 1 << 31;
+/// Inside `{variant: ...}`: close that dict with SETITEM at the end.
+const VARIANT: u32 = 1 << 30;
+/// Protocol 0: SETITEM after every field.
+const PER_ENTRY: u32 = 1 << 29;
+/// The shape number's bits.
+const SHAPE: u32 = PER_ENTRY - 1;
+
+/// What a struct that has left its shape checks its field names against.
+pub(super) struct OffShape {
+    /// Its names are `open_fields[from..]`.
+    from: usize,
     /// A bit per field name memo index (mod 64): a repeat is looked for in
     /// `open_fields` only when its bit is already set.
-    field_bits: u64,
-    /// Inside `{variant: ...}`: close that dict with SETITEM at the end.
-    variant: bool,
+    bits: u64,
 }
 
 impl<'a> StructWriter<'a> {
     /// Opens a struct named `name` (a variant's name for a struct variant)
-    /// of `len` fields.
-    #[inline]
+    /// of `len` fields. A struct of [`BATCHSIZE`] fields or more (which
+    /// would need batches) takes the heap route.
+    #[inline(always)]
     pub(super) fn open(
         w: &'a mut Writer,
         name: &'static str,
         len: usize,
         variant: Option<&'static str>,
     ) -> Result<Self> {
+        if len >= BATCHSIZE {
+            return Err(Fallback);
+        }
+        let mut flags = 0;
         if let Some(variant) = variant {
             w.open_variant(variant)?;
+            flags |= VARIANT;
         }
-        let (entries, mark) = Entries::new(w.protocol, len);
-        w.empty_container(Opcode::EMPTY_DICT, b"(d", mark)?;
+        if w.protocol == 0 {
+            flags |= PER_ENTRY;
+        }
+        w.empty_container(
+            Opcode::EMPTY_DICT,
+            b"(d",
+            flags & PER_ENTRY == 0 && len >= 2,
+        )?;
         let shape = w.shapes.find(name, len);
-        let fields_from = w.open_fields.len();
+        if shape > SHAPE {
+            return Err(Fallback);
+        }
         Ok(StructWriter {
             w,
-            entries,
-            shape,
-            on_shape: true,
-            fields_from,
-            field_bits: 0,
-            variant: variant.is_some(),
+            state: u64::from(shape | flags) << 32,
         })
+    }
+
+    /// Fields written so far.
+    #[inline(always)]
+    fn count(&self) -> usize {
+        self.state as u32 as usize
+    }
+
+    /// The shape number and flags.
+    #[inline(always)]
+    fn shape(&self) -> u32 {
+        (self.state >> 32) as u32
     }
 
     #[inline]
     fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<()> {
-        self.entries.before(&mut self.w.framer)?;
-        let known = match self.on_shape {
-            true => self.w.shapes.field(self.shape, self.entries.count),
-            false => None,
+        let known = match self.shape() & OFF_SHAPE {
+            0 => self.w.shapes.field(self.shape() & SHAPE, self.count()),
+            _ => None,
         };
         match known {
             Some(field) if field.name == address(name) => self.w.known_name(field.index)?,
             _ => self.field_name(name, known.is_some())?,
         }
         value.serialize(&mut *self.w)?;
-        self.entries
-            .after(&mut self.w.framer, Opcode::SETITEM, Opcode::SETITEMS);
+        self.state += 1;
+        if self.shape() & PER_ENTRY != 0 {
+            self.w.framer.write_byte(Opcode::SETITEM as u8);
+        }
         Ok(())
     }
 
@@ -370,50 +410,77 @@ impl<'a> StructWriter<'a> {
     /// other names.
     #[inline(never)]
     fn field_name(&mut self, name: &'static str, diverged: bool) -> Result<()> {
-        if self.on_shape && !diverged {
+        let on_shape = self.shape() & OFF_SHAPE == 0;
+        if on_shape && !diverged {
             let index = self.w.name(name)?;
             let field = Field {
                 name: address(name),
                 index,
             };
-            if !self.w.shapes.record(self.shape, self.entries.count, field) {
+            let position = self.count();
+            if !self.w.shapes.record(self.shape() & SHAPE, position, field) {
                 // Named twice: a dict with one entry for it.
                 return Err(Fallback);
             }
             return Ok(());
         }
-        if self.on_shape {
+        if on_shape {
             self.leave_shape();
         }
         let index = self.w.name(name)?;
+        let w = &mut *self.w;
+        let Some(off) = w.off_shape.last_mut() else {
+            return Err(Fallback);
+        };
         // A struct naming one field twice is a dict with one entry for it.
         let bit = 1u64 << (index % 64);
-        if self.field_bits & bit != 0 && self.w.open_fields[self.fields_from..].contains(&index) {
+        if off.bits & bit != 0 && w.open_fields[off.from..].contains(&index) {
             return Err(Fallback);
         }
-        self.field_bits |= bit;
-        self.w.open_fields.push(index);
+        off.bits |= bit;
+        w.open_fields.push(index);
         Ok(())
     }
 
     /// This value's fields stop following the shape: the names written so
     /// far go where [`StructWriter::field_name`] checks repeats.
     fn leave_shape(&mut self) {
-        self.on_shape = false;
+        let (shape, count) = (self.shape() & SHAPE, self.count());
         let w = &mut *self.w;
-        for field in w.shapes.prefix(self.shape, self.entries.count) {
-            self.field_bits |= 1u64 << (field.index % 64);
+        let mut off = OffShape {
+            from: w.open_fields.len(),
+            bits: 0,
+        };
+        for field in w.shapes.prefix(shape, count) {
+            off.bits |= 1u64 << (field.index % 64);
             w.open_fields.push(field.index);
         }
+        w.off_shape.push(off);
+        self.state |= u64::from(OFF_SHAPE) << 32;
     }
 
-    #[inline]
+    #[inline(always)]
     fn end(self) -> Result<()> {
-        self.entries
-            .end(&mut self.w.framer, Opcode::SETITEM, Opcode::SETITEMS, true)?;
-        self.w.open_fields.truncate(self.fields_from);
-        if self.variant {
-            self.w.framer.write_byte(Opcode::SETITEM as u8);
+        let (shape, count) = (self.shape(), self.count());
+        let w = self.w;
+        let len = w.shapes.len(shape & SHAPE);
+        if count != len {
+            return Err(Fallback);
+        }
+        if shape & PER_ENTRY == 0 {
+            match len {
+                0 => {}
+                1 => w.framer.write_byte(Opcode::SETITEM as u8),
+                _ => w.framer.write_byte(Opcode::SETITEMS as u8),
+            }
+        }
+        if shape & OFF_SHAPE != 0 {
+            if let Some(off) = w.off_shape.pop() {
+                w.open_fields.truncate(off.from);
+            }
+        }
+        if shape & VARIANT != 0 {
+            w.framer.write_byte(Opcode::SETITEM as u8);
         }
         Ok(())
     }
@@ -433,7 +500,7 @@ macro_rules! struct_traits {
             ) -> Result<()> {
                 self.field(name, value)
             }
-            #[inline]
+            #[inline(always)]
             fn end(self) -> Result<()> {
                 StructWriter::end(self)
             }

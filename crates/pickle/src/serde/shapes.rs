@@ -41,6 +41,8 @@ pub(super) struct Shapes {
     /// Field lists, indexed by shape number; grown as values of the type
     /// first write each position.
     fields: Vec<Vec<Field>>,
+    /// Field counts, indexed by shape number.
+    lens: Vec<usize>,
     by_key: FxHashMap<(Address, usize), u32>,
     /// A direct-mapped cache in front of `by_key`: a struct type is met
     /// again and again, and this is one comparison.
@@ -51,6 +53,7 @@ impl Shapes {
     pub(super) fn new() -> Self {
         Shapes {
             fields: Vec::new(),
+            lens: Vec::new(),
             by_key: FxHashMap::default(),
             recent: [(((0, 0), usize::MAX), 0); RECENT],
         }
@@ -77,8 +80,15 @@ impl Shapes {
         let shape = *self.by_key.entry(key).or_insert(next);
         if shape == next {
             self.fields.push(Vec::new());
+            self.lens.push(key.1);
         }
         shape
+    }
+
+    /// The field count of `shape`'s structs.
+    #[inline]
+    pub(super) fn len(&self, shape: u32) -> usize {
+        self.lens.get(shape as usize).copied().unwrap_or(usize::MAX)
     }
 
     /// Field `position` of `shape`, if a value of the type has written it.

@@ -38,7 +38,7 @@ use pyobj::Int;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::ser::{self, Serialize};
 
-use super::containers::{MapWriter, SeqWriter, StructWriter, TupleWriter};
+use super::containers::{MapWriter, OffShape, SeqWriter, StructWriter, TupleWriter};
 use super::shapes::Shapes;
 use crate::framing::{Framer, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
@@ -89,6 +89,7 @@ pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<V
         name_cache: [((0, 0), 0); NAME_CACHE],
         shapes: Shapes::new(),
         open_fields: Vec::new(),
+        off_shape: Vec::new(),
         key_sets: Vec::new(),
         open_maps: 0,
         bigint_text: false,
@@ -128,9 +129,11 @@ pub(super) struct Writer {
     /// indexes.
     pub(super) shapes: Shapes,
     /// Memo indexes of the field names of every open struct that has left
-    /// its shape, innermost last, to catch a struct that names one field
-    /// twice.
+    /// its shape, to catch a struct that names one field twice.
     pub(super) open_fields: Vec<u32>,
+    /// For each open struct that has left its shape, innermost last, where
+    /// its names start in `open_fields`.
+    pub(super) off_shape: Vec<OffShape>,
     /// The keys of each open map (see `keys.rs`), one set per nesting
     /// level, reused by the next map at that level.
     pub(super) key_sets: Vec<FxHashSet<u64>>,
@@ -174,8 +177,7 @@ impl Writer {
         if value != i128::from(value as i32) {
             return self.wide_int(value);
         }
-        self.begin()?;
-        write_small_int(&mut self.framer, self.protocol, value as i64);
+        write_small_int(&mut self.framer, self.protocol, value as i64)?;
         Ok(())
     }
 
@@ -252,15 +254,18 @@ impl Writer {
 
     #[inline]
     pub(super) fn float(&mut self, value: f64) -> Result<()> {
-        self.begin()?;
-        write_float(&mut self.framer, self.protocol, value, &mut self.scratch);
-        Ok(())
+        let protocol = self.protocol;
+        Ok(write_float(
+            &mut self.framer,
+            protocol,
+            value,
+            &mut self.scratch,
+        )?)
     }
 
     #[inline]
     pub(super) fn none(&mut self) -> Result<()> {
-        self.begin()?;
-        self.framer.write_byte(Opcode::NONE as u8);
+        self.framer.room()?.put([Opcode::NONE as u8]);
         Ok(())
     }
 
@@ -280,9 +285,9 @@ impl Writer {
         if !self.modern || value.len() > 0xff {
             return self.other_str(value);
         }
-        self.begin()?;
+        let room = self.framer.room()?;
         self.memo_len += 1;
-        self.framer.write_parts(
+        room.put_parts(
             [Opcode::SHORT_BINUNICODE as u8, value.len() as u8],
             value.as_bytes(),
             [Opcode::MEMOIZE as u8],
@@ -311,7 +316,6 @@ impl Writer {
     /// An interned name: written and memoized once, fetched from the memo
     /// after that. Returns its memo index.
     pub(super) fn name(&mut self, name: &'static str) -> Result<u32> {
-        self.begin()?;
         let address = (name.as_ptr() as usize, name.len());
         let slot = (address.0 >> 3) % NAME_CACHE;
         let known = match self.name_cache[slot] {
@@ -331,9 +335,10 @@ impl Writer {
             }
         };
         if let Some(index) = known {
-            write_get(&mut self.framer, self.protocol, index);
+            write_get(&mut self.framer, self.protocol, index)?;
             return Ok(index);
         }
+        self.begin()?;
         write_str(&mut self.framer, self.protocol, name.as_bytes(), || {
             name.chars().map(u32::from)
         })?;
@@ -347,9 +352,7 @@ impl Writer {
     /// An interned name known to be in the memo at `index`.
     #[inline(always)]
     pub(super) fn known_name(&mut self, index: u32) -> Result<()> {
-        self.begin()?;
-        write_get(&mut self.framer, self.protocol, index);
-        Ok(())
+        Ok(write_get(&mut self.framer, self.protocol, index)?)
     }
 
     /// An empty dict or list, its memo entry and, for a container whose
@@ -365,12 +368,11 @@ impl Writer {
         if !self.modern {
             return self.older_empty_container(binary, text, mark);
         }
-        self.begin()?;
+        let room = self.framer.room()?;
         self.memo_len += 1;
         // A fixed-size copy cut to length, not a `memcpy` call.
         let bytes = [binary as u8, Opcode::MEMOIZE as u8, Opcode::MARK as u8, 0];
-        self.framer
-            .write_parts_padded([], &bytes, 2 + usize::from(mark), []);
+        room.put_padded([], &bytes, 2 + usize::from(mark), []);
         Ok(())
     }
 
@@ -537,7 +539,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
     fn serialize_map(self, len: Option<usize>) -> Result<MapWriter<'a>> {
         MapWriter::open(self, len.ok_or(Fallback)?)
     }
-    #[inline]
+    #[inline(always)]
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<StructWriter<'a>> {
         StructWriter::open(self, name, len, None)
     }
