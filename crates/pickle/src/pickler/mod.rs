@@ -358,10 +358,7 @@ impl<W: io::Write> Pickler<W> {
                 self.framer.write_byte(Opcode::NONE as u8);
                 return Ok(());
             }
-            Object::Bool(b) => {
-                self.save_bool(*b);
-                return Ok(());
-            }
+            Object::Bool(b) => return self.save_bool(*b),
             Object::Int(i) => {
                 let i = i.clone();
                 return self.save_long(&i);
@@ -481,26 +478,32 @@ impl<W: io::Write> Pickler<W> {
         if self.persistent_id.is_some() {
             return Ok(false);
         }
-        self.framer.maybe_commit()?;
+        // Each kind begins its save with the frame check: the writes that
+        // take a `Room` make it themselves.
         let Some(object) = heap.slot_object(obj)? else {
             // An int carried in its handle.
             let value = obj.as_immediate_int().unwrap_or_default();
             if !write_small_int(&mut self.framer, self.options.protocol, value)? {
+                self.framer.maybe_commit()?;
                 self.save_long(&pyobj::Int::Small(value))?;
             }
             return Ok(true);
         };
         match object {
-            Object::None => self.framer.write_byte(Opcode::NONE as u8),
-            Object::Bool(b) => self.save_bool(*b),
+            Object::None => self.framer.room()?.put([Opcode::NONE as u8]),
+            Object::Bool(b) => self.save_bool(*b)?,
             Object::Int(pyobj::Int::Small(v)) => {
                 let v = *v;
                 if !write_small_int(&mut self.framer, self.options.protocol, v)? {
+                    self.framer.maybe_commit()?;
                     self.save_long(&pyobj::Int::Small(v))?;
                 }
             }
             Object::Float(f) => self.save_float(*f)?,
-            Object::Str(s) => self.save_str(obj, s)?,
+            Object::Str(s) => {
+                self.framer.maybe_commit()?;
+                self.save_str(obj, s)?;
+            }
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
                 None => return Ok(false),
@@ -630,13 +633,20 @@ pub(crate) fn write_get_after_pop<W: io::Write>(framer: &mut Framer<W>, protocol
 /// branch on the index between two writes.
 #[inline(always)]
 fn put_binget(room: Room<'_>, index: u32) {
+    let word = binget(index);
+    room.put_padded([], &word.to_le_bytes(), (word >> 56) as usize, []);
+}
+
+/// The BINGET or LONG_BINGET of `index`, little-endian, with its length
+/// (2 or 5) in the top byte.
+#[inline(always)]
+pub(crate) fn binget(index: u32) -> u64 {
     let (op, len) = if index < 256 {
         (Opcode::BINGET, 2)
     } else {
         (Opcode::LONG_BINGET, 5)
     };
-    let word = (u64::from(index) << 8) | op as u64;
-    room.put_padded([], &word.to_le_bytes(), len, []);
+    (len << 56) | (u64::from(index) << 8) | op as u64
 }
 
 /// Protocol 0's GET: out of line, so the binary ones inline small.

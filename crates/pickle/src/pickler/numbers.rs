@@ -15,8 +15,8 @@ use crate::{Error, ErrorKind, Result};
 const MAX_STR_DIGITS: u64 = 4300;
 
 impl<W: std::io::Write> Pickler<W> {
-    pub(super) fn save_bool(&mut self, value: bool) {
-        write_bool(&mut self.framer, self.options.protocol, value);
+    pub(super) fn save_bool(&mut self, value: bool) -> Result<()> {
+        write_bool(&mut self.framer, self.options.protocol, value)
     }
 
     pub(super) fn save_long(&mut self, value: &Int) -> Result<()> {
@@ -33,18 +33,25 @@ impl<W: std::io::Write> Pickler<W> {
     }
 }
 
-/// A bool: NEWTRUE/NEWFALSE, or protocol 0's `I01`/`I00` lines.
-pub(crate) fn write_bool<W: Write>(framer: &mut Framer<W>, protocol: u8, value: bool) {
+/// A bool: NEWTRUE/NEWFALSE, or protocol 0's `I01`/`I00` lines, after the
+/// save's frame check (see `Framer::room`).
+pub(crate) fn write_bool<W: Write>(
+    framer: &mut Framer<W>,
+    protocol: u8,
+    value: bool,
+) -> Result<()> {
+    let room = framer.room()?;
     if protocol >= 2 {
         let op = if value {
             Opcode::NEWTRUE
         } else {
             Opcode::NEWFALSE
         };
-        framer.write_byte(op as u8);
+        room.put([op as u8]);
     } else {
-        framer.write(if value { b"I01\n" } else { b"I00\n" });
+        room.put(if value { *b"I01\n" } else { *b"I00\n" });
     }
+    Ok(())
 }
 
 /// An int of any size, in the smallest opcode the protocol allows.

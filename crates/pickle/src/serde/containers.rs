@@ -13,7 +13,7 @@
 use serde::ser::{self, Serialize};
 
 use super::keys::{Key, KeyWriter};
-use super::shapes::{address, Field};
+use super::shapes::{address, UNRECORDED};
 use super::writer::{Fallback, Result, Writer};
 use crate::framing::Framer;
 use crate::opcodes::Opcode;
@@ -363,10 +363,7 @@ impl<'a> StructWriter<'a> {
             b"(d",
             flags & PER_ENTRY == 0 && len >= 2,
         )?;
-        let shape = w.shapes.find(name, len);
-        if shape > SHAPE {
-            return Err(Fallback);
-        }
+        let shape = w.shapes.find(name, len, SHAPE).ok_or(Fallback)?;
         Ok(StructWriter {
             w,
             state: u64::from(shape | flags) << 32,
@@ -392,8 +389,15 @@ impl<'a> StructWriter<'a> {
             _ => None,
         };
         match known {
-            Some(field) if field.name == address(name) => self.w.known_name(field.index)?,
-            _ => self.field_name(name, known.is_some())?,
+            Some(field) if field.name == address(name) => {
+                let (get, index) = (field.get, field.index);
+                self.w.known_name(get, index)?;
+            }
+            Some(field) => {
+                let diverged = field.name != UNRECORDED;
+                self.field_name(name, diverged)?;
+            }
+            None => self.field_name(name, false)?,
         }
         value.serialize(&mut *self.w)?;
         self.state += 1;
@@ -413,12 +417,9 @@ impl<'a> StructWriter<'a> {
         let on_shape = self.shape() & OFF_SHAPE == 0;
         if on_shape && !diverged {
             let index = self.w.name(name)?;
-            let field = Field {
-                name: address(name),
-                index,
-            };
-            let position = self.count();
-            if !self.w.shapes.record(self.shape() & SHAPE, position, field) {
+            let get = self.w.fetch_word(index);
+            let (shape, position) = (self.shape() & SHAPE, self.count());
+            if !self.w.shapes.record(shape, position, name, index, get) {
                 // Named twice: a dict with one entry for it.
                 return Err(Fallback);
             }
@@ -463,7 +464,7 @@ impl<'a> StructWriter<'a> {
     fn end(self) -> Result<()> {
         let (shape, count) = (self.shape(), self.count());
         let w = self.w;
-        let len = w.shapes.len(shape & SHAPE);
+        let len = w.shapes.len(shape & SHAPE).ok_or(Fallback)?;
         if count != len {
             return Err(Fallback);
         }

@@ -43,7 +43,7 @@ use super::shapes::Shapes;
 use crate::framing::{Framer, FRAME_SIZE_TARGET};
 use crate::opcodes::Opcode;
 use crate::pickler::{
-    write_bool, write_bytes, write_float, write_get, write_int, write_put, write_small_int,
+    binget, write_bool, write_bytes, write_float, write_get, write_int, write_put, write_small_int,
     write_str, write_str_and_put, StrPayload,
 };
 
@@ -247,9 +247,7 @@ impl Writer {
 
     #[inline]
     pub(super) fn bool(&mut self, value: bool) -> Result<()> {
-        self.begin()?;
-        write_bool(&mut self.framer, self.protocol, value);
-        Ok(())
+        Ok(write_bool(&mut self.framer, self.protocol, value)?)
     }
 
     #[inline]
@@ -349,10 +347,27 @@ impl Writer {
         Ok(index)
     }
 
-    /// An interned name known to be in the memo at `index`.
+    /// An interned name known to be in the memo at `index`, fetched by
+    /// `get` (see [`Writer::fetch_word`]).
     #[inline(always)]
-    pub(super) fn known_name(&mut self, index: u32) -> Result<()> {
-        Ok(write_get(&mut self.framer, self.protocol, index)?)
+    pub(super) fn known_name(&mut self, get: u64, index: u32) -> Result<()> {
+        let len = (get >> 56) as usize;
+        if len == 0 {
+            return Ok(write_get(&mut self.framer, self.protocol, index)?);
+        }
+        let room = self.framer.room()?;
+        room.put_padded([], &get.to_le_bytes(), len, []);
+        Ok(())
+    }
+
+    /// The memo fetch of `index` as [`Writer::known_name`] takes it: the
+    /// BINGET or LONG_BINGET word with its length in the top byte, or 0 at
+    /// protocol 0, whose GET is text.
+    pub(super) fn fetch_word(&self, index: u32) -> u64 {
+        match self.protocol {
+            0 => 0,
+            _ => binget(index),
+        }
     }
 
     /// An empty dict or list, its memo entry and, for a container whose
