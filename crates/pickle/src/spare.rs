@@ -233,7 +233,7 @@ fn copy_overlapping<const N: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::{append_padded, append_parts};
+    use super::{append_padded, append_parts, Room, ROOM};
 
     #[test]
     fn appends_header_payload_prefix_and_trailer() {
@@ -274,5 +274,24 @@ mod tests {
         buffer.extend_from_slice(b"abc");
         append_padded(&mut buffer, [1, 2, 3, 4, 5], b"0123", 99, [9, 9]);
         assert_eq!(buffer, b"abc\x01\x02\x03\x04\x050123\x09\x09");
+    }
+
+    #[test]
+    fn a_room_takes_records_of_every_size_up_to_and_past_its_own() {
+        let source: Vec<u8> = (0..=255).cycle().take(3 * ROOM).collect();
+        let mut buffer = Vec::new();
+        let mut expected = Vec::new();
+        for n in [0, 1, 17, ROOM - 3, ROOM - 2, ROOM, 3 * ROOM] {
+            Room::reserve(&mut buffer).put_parts([1], &source[..n], [2, 3]);
+            expected.push(1);
+            expected.extend_from_slice(&source[..n]);
+            expected.extend_from_slice(&[2, 3]);
+            Room::reserve(&mut buffer).put([4, 5, 6]);
+            expected.extend_from_slice(&[4, 5, 6]);
+            Room::reserve(&mut buffer).put_padded([7], &[8, 9, 10, 11], n % 5, []);
+            expected.push(7);
+            expected.extend_from_slice(&[8, 9, 10, 11][..n % 5]);
+        }
+        assert_eq!(buffer, expected);
     }
 }

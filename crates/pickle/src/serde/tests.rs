@@ -220,3 +220,65 @@ fn a_length_that_turns_out_wrong_takes_the_heap_route() {
     assert!(falls_back(&Lying("seq", 1000, 1001), 4));
     assert!(falls_back(&Lying("map", 1001, 1000), 4));
 }
+
+/// A struct named `.0` that announces `.1` fields and writes the fields
+/// named in `.2`, each set to its position.
+struct Fields(&'static str, usize, &'static [&'static str]);
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Fields(name, claimed, names) = *self;
+        let mut fields = serializer.serialize_struct(name, claimed)?;
+        for (i, field) in names.iter().enumerate() {
+            fields.serialize_field(field, &i)?;
+        }
+        fields.end()
+    }
+}
+
+#[test]
+fn structs_that_leave_their_shape_are_written_or_sent_to_the_heap_route() {
+    const AB: &[&str] = &["a", "b"];
+    const CDE: &[&str] = &["c", "d", "e"];
+    for protocol in 0..=5 {
+        // Two shapes side by side in the slot vector, and a type whose
+        // name and length match a shape but whose fields do not.
+        direct(
+            &[
+                Fields("L", 2, AB),
+                Fields("O", 3, CDE),
+                Fields("L", 2, &["c", "d"]),
+                Fields("L", 2, AB),
+                Fields("L", 2, &["a", "c"]),
+                Fields("E", 0, &[]),
+                Fields("L", 2, &["b", "a"]),
+            ],
+            protocol,
+        );
+        // A struct of shape `L` that writes a third field reads the slot
+        // of `O`'s first field, named as it is: the lie is still caught.
+        let overrun = [
+            Fields("L", 2, AB),
+            Fields("O", 3, CDE),
+            Fields("L", 2, &["a", "b", "c"]),
+        ];
+        assert!(falls_back(&overrun, protocol), "protocol {protocol}");
+        // Fewer fields than announced, and a repeated name: on the shape,
+        // after leaving it, and while a first value records it.
+        let wrong: [(usize, &[&str]); 4] = [
+            (2, &["a"]),
+            (2, &["a", "a"]),
+            (2, &["b", "b"]),
+            (3, &["c", "a", "c"]),
+        ];
+        for (claimed, fields) in wrong {
+            let value = [Fields("L", 2, AB), Fields("L", claimed, fields)];
+            assert!(
+                falls_back(&value, protocol),
+                "{fields:?} at protocol {protocol}"
+            );
+        }
+        let empty_then_one = [Fields("E", 0, &[]), Fields("E", 0, &["a"])];
+        assert!(falls_back(&empty_then_one, protocol), "protocol {protocol}");
+    }
+}
