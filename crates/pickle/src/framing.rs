@@ -120,41 +120,6 @@ impl<W: io::Write> Framer<W> {
         self.buffer.extend_from_slice(bytes);
     }
 
-    /// An opcode with its argument, a payload that stays inside the frame
-    /// (under [`FRAME_SIZE_TARGET`] bytes) and a trailing opcode with its
-    /// argument, with one frame check and one reservation: a str followed
-    /// by its memo store, the most common pair in a pickle. The two small
-    /// parts have sizes fixed at compile time and are written straight
-    /// from registers; assembling them in a buffer first and copying that
-    /// out made protocol 2 dumps of many short strs about twice as slow as
-    /// protocol 4's (a store-forwarding stall per part, as instruction
-    /// counts differed by only 20%).
-    #[inline]
-    pub(crate) fn write_parts<const H: usize, const T: usize>(
-        &mut self,
-        header: [u8; H],
-        payload: &[u8],
-        trailer: [u8; T],
-    ) {
-        debug_assert!(payload.len() < FRAME_SIZE_TARGET);
-        crate::spare::append_parts(&mut self.buffer, header, payload, trailer);
-    }
-
-    /// [`Framer::write_parts`] for a payload given as a zero-padded
-    /// fixed-size array of which the first `len` bytes count: the array is
-    /// copied whole (moves of a size known at compile time, where a
-    /// variable-length copy is a `memcpy` call) and the padding dropped.
-    #[inline]
-    pub(crate) fn write_parts_padded<const H: usize, const P: usize, const T: usize>(
-        &mut self,
-        header: [u8; H],
-        padded: &[u8; P],
-        len: usize,
-        trailer: [u8; T],
-    ) {
-        crate::spare::append_padded(&mut self.buffer, header, padded, len, trailer);
-    }
-
     /// Writes an integer in decimal (protocol 0's INT, PUT and GET), without
     /// an intermediate string.
     pub(crate) fn write_decimal(&mut self, value: i64) {
@@ -328,7 +293,7 @@ impl<W: io::Write> Framer<W> {
 /// An opcode and its little-endian length (1, 4 or 8 bytes), built on the
 /// stack, for the payloads [`Framer::write_large`] places: long strs, bytes
 /// and bytearrays. Its bytes are copied with sizes known at compile time.
-/// (Short strs and their memo stores take [`Framer::write_parts`], which
+/// (Short strs and their memo stores take `spare::Room::put_parts`, which
 /// does not assemble the header in memory first.)
 pub(crate) struct Header {
     bytes: [u8; 9],

@@ -500,10 +500,7 @@ impl<W: io::Write> Pickler<W> {
                 }
             }
             Object::Float(f) => self.save_float(*f)?,
-            Object::Str(s) => {
-                self.framer.maybe_commit()?;
-                self.save_str(obj, s)?;
-            }
+            Object::Str(s) => self.save_str(obj, s)?,
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
                 None => return Ok(false),

@@ -12,7 +12,8 @@ use crate::{Error, ErrorKind, Result};
 impl<W: std::io::Write> Pickler<W> {
     /// Saves the str `s` (the object `obj`) met in a walk: a GET when it is
     /// memoized, else the str and its memo store. The memo is probed once
-    /// for both questions (is it there, and remember it).
+    /// for both questions (is it there, and remember it). Each way makes
+    /// the save's frame check before its first write.
     #[inline(always)]
     pub(super) fn save_str(&mut self, obj: Obj, s: &Str) -> Result<()> {
         let vacant = match self.memo.probe(obj) {
@@ -28,8 +29,7 @@ impl<W: std::io::Write> Pickler<W> {
         // one at a binary protocol.
         if let (Some((padded, len)), true) = (s.inline_padded(), self.options.protocol >= 1) {
             let payload = StrPayload::Padded(padded, len);
-            write_str_and_put(&mut self.framer, self.options.protocol, payload, index);
-            return Ok(());
+            return write_str_and_put(&mut self.framer, self.options.protocol, payload, index);
         }
         self.write_new_str(index, s)
     }
@@ -39,6 +39,7 @@ impl<W: std::io::Write> Pickler<W> {
     #[cold]
     #[inline(never)]
     fn write_unmemoized_str(&mut self, s: &Str) -> Result<()> {
+        self.framer.maybe_commit()?;
         write_str(
             &mut self.framer,
             self.options.protocol,
@@ -55,8 +56,7 @@ impl<W: std::io::Write> Pickler<W> {
         let protocol = self.options.protocol;
         if protocol >= 1 && data.len() < FRAME_SIZE_TARGET {
             // The str and its memo store in one write.
-            write_str_and_put(&mut self.framer, protocol, StrPayload::Slice(data), index);
-            return Ok(());
+            return write_str_and_put(&mut self.framer, protocol, StrPayload::Slice(data), index);
         }
         self.write_other_str(index, s)
     }
@@ -66,6 +66,7 @@ impl<W: std::io::Write> Pickler<W> {
     #[cold]
     #[inline(never)]
     fn write_other_str(&mut self, index: u32, s: &Str) -> Result<()> {
+        self.framer.maybe_commit()?;
         let protocol = self.options.protocol;
         write_str(
             &mut self.framer,
@@ -204,58 +205,58 @@ impl StrPayload<'_> {
         }
     }
 
-    /// `header`, the payload and `trailer`, in one write.
+    /// `header`, the payload and `trailer`, in one write, after the frame
+    /// check of the str's save (see `Framer::room`).
     #[inline(always)]
     fn write_between<W: std::io::Write, const H: usize, const T: usize>(
         self,
         framer: &mut Framer<W>,
         header: [u8; H],
         trailer: [u8; T],
-    ) {
+    ) -> Result<()> {
+        let room = framer.room()?;
         match self {
-            StrPayload::Slice(data) => framer.write_parts(header, data, trailer),
-            StrPayload::Padded(padded, len) => {
-                framer.write_parts_padded(header, padded, len, trailer)
-            }
+            StrPayload::Slice(data) => room.put_parts(header, data, trailer),
+            StrPayload::Padded(padded, len) => room.put_padded(header, padded, len, trailer),
         }
+        Ok(())
     }
 }
 
 /// A str of under [`FRAME_SIZE_TARGET`] bytes and its memo store at
 /// `index`, at a binary protocol, as one write: SHORT_BINUNICODE or
-/// BINUNICODE, then MEMOIZE, BINPUT or LONG_BINPUT.
+/// BINUNICODE, then MEMOIZE, BINPUT or LONG_BINPUT. The write begins the
+/// str's save: it makes the frame check.
 #[inline(always)]
 pub(crate) fn write_str_and_put<W: std::io::Write>(
     framer: &mut Framer<W>,
     protocol: u8,
     payload: StrPayload<'_>,
     index: u32,
-) {
+) -> Result<()> {
     let n = payload.len();
     if protocol >= 4 {
         if n <= 0xff {
-            payload.write_between(
+            return payload.write_between(
                 framer,
                 [Opcode::SHORT_BINUNICODE as u8, n as u8],
                 [Opcode::MEMOIZE as u8],
             );
-        } else {
-            let [a, b, c, d] = (n as u32).to_le_bytes();
-            payload.write_between(
-                framer,
-                [Opcode::BINUNICODE as u8, a, b, c, d],
-                [Opcode::MEMOIZE as u8],
-            );
         }
-        return;
+        let [a, b, c, d] = (n as u32).to_le_bytes();
+        return payload.write_between(
+            framer,
+            [Opcode::BINUNICODE as u8, a, b, c, d],
+            [Opcode::MEMOIZE as u8],
+        );
     }
     let [a, b, c, d] = (n as u32).to_le_bytes();
     let header = [Opcode::BINUNICODE as u8, a, b, c, d];
     if index < 256 {
-        payload.write_between(framer, header, [Opcode::BINPUT as u8, index as u8]);
+        payload.write_between(framer, header, [Opcode::BINPUT as u8, index as u8])
     } else {
         let [e, f, g, h] = index.to_le_bytes();
-        payload.write_between(framer, header, [Opcode::LONG_BINPUT as u8, e, f, g, h]);
+        payload.write_between(framer, header, [Opcode::LONG_BINPUT as u8, e, f, g, h])
     }
 }
 

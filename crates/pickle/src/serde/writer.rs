@@ -297,14 +297,18 @@ impl Writer {
     /// the common case saves and restores fewer registers.
     #[inline(never)]
     fn other_str(&mut self, value: &str) -> Result<()> {
-        self.begin()?;
         if self.protocol >= 1 && value.len() < FRAME_SIZE_TARGET {
             // The str and its memo store in one write.
             let index = self.next_memo_index()?;
             let payload = StrPayload::Slice(value.as_bytes());
-            write_str_and_put(&mut self.framer, self.protocol, payload, index);
-            return Ok(());
+            return Ok(write_str_and_put(
+                &mut self.framer,
+                self.protocol,
+                payload,
+                index,
+            )?);
         }
+        self.begin()?;
         write_str(&mut self.framer, self.protocol, value.as_bytes(), || {
             value.chars().map(u32::from)
         })?;
