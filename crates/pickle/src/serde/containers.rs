@@ -382,7 +382,7 @@ impl<'a> StructWriter<'a> {
         (self.state >> 32) as u32
     }
 
-    #[inline]
+    #[inline(always)]
     fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<()> {
         let known = match self.shape() & OFF_SHAPE {
             0 => self.w.shapes.field(self.shape() & SHAPE, self.count()),
@@ -493,7 +493,7 @@ macro_rules! struct_traits {
         impl ser::$trait for StructWriter<'_> {
             type Ok = ();
             type Error = Fallback;
-            #[inline]
+            #[inline(always)]
             fn serialize_field<T: Serialize + ?Sized>(
                 &mut self,
                 name: &'static str,
