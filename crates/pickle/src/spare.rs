@@ -94,6 +94,7 @@ impl<'a> Room<'a> {
         payload: &[u8],
         trailer: [u8; T],
     ) {
+        const { assert!(H + T <= ROOM) };
         if payload.len() > ROOM - H - T {
             return append_parts(self.buffer, header, payload, trailer);
         }
