@@ -14,6 +14,10 @@ pub(crate) const FRAME_SIZE_TARGET: usize = 64 * 1024;
 const FRAME_SIZE_MIN: usize = 4;
 /// FRAME opcode plus its 8-byte length.
 const FRAME_HEADER_SIZE: usize = 9;
+/// The buffer's first capacity, CPython's `WRITE_BUF_SIZE`: a small pickle
+/// is written without growing it (growing it from empty took four
+/// reallocations, most of the time of dumping a tuple of 20 ints).
+const INITIAL_CAPACITY: usize = 4096;
 
 /// Buffers output and inserts FRAME headers.
 #[derive(Debug)]
@@ -42,26 +46,29 @@ pub(crate) struct Framer<W> {
 
 impl<W: io::Write> Framer<W> {
     pub(crate) fn new(sink: W) -> Self {
-        Framer {
+        let mut framer = Framer {
             sink,
-            buffer: Vec::new(),
+            buffer: Vec::with_capacity(INITIAL_CAPACITY),
             framing: false,
             frame_start: None,
             commit_at: FRAME_SIZE_TARGET,
             check_at: 0,
             keep: false,
-        }
+        };
+        framer.rearm();
+        framer
     }
 
     /// A framer whose buffer is the whole output, taken at the end with
     /// [`Framer::take_output`]. Writing frames out to a `Vec` sink copied
     /// every byte of the pickle once more (a tenth of a dump of short strs).
     pub(crate) fn in_memory(sink: W) -> Self {
-        Framer {
-            commit_at: usize::MAX,
+        let mut framer = Framer {
             keep: true,
             ..Framer::new(sink)
-        }
+        };
+        framer.set_commit_at(usize::MAX);
+        framer
     }
 
     /// The output of an [`in_memory`](Framer::in_memory) framer.

@@ -5,7 +5,7 @@
 use crate::Obj;
 
 /// Entries per page.
-const PAGE: usize = 1024;
+const PAGE: usize = 128;
 
 #[derive(Clone, Copy)]
 struct Entry<V> {
@@ -18,11 +18,11 @@ struct Entry<V> {
 /// A map from [`Obj`] to `V`, keyed by identity.
 ///
 /// A handle is a slot index plus a version, so the table is an array
-/// indexed by slot, in pages of 1,024 entries allocated when first touched,
+/// indexed by slot, in pages of 128 entries allocated when first touched,
 /// each entry remembering the version it was written for. A lookup is two
 /// array reads, with no hashing; a slot reused by a newer object has
 /// another version, so it never sees an old entry. Memory follows the slots
-/// used, not the size of the heap (8 KiB per touched page of `u32` values).
+/// used, not the size of the heap (1 KiB per touched page of `u32` values).
 ///
 /// ```
 /// use pyobj::{Heap, ObjTable};
@@ -236,7 +236,7 @@ impl<V: Copy + Default> Vacant<'_, V> {
     }
 }
 
-/// Allocates page `page_number` (once per 1,024 slots touched).
+/// Allocates page `page_number` (once per 128 slots touched).
 #[cold]
 fn new_page<V: Copy + Default>(
     pages: &mut Vec<Option<Box<[Entry<V>; PAGE]>>>,

@@ -156,11 +156,17 @@ impl<W> std::fmt::Debug for Pickler<W> {
 impl<W: io::Write> Pickler<W> {
     /// A pickler writing to `sink`.
     pub fn new(sink: W, options: DumpOptions) -> Self {
+        Pickler::with_framer(Framer::new(sink), options)
+    }
+
+    fn with_framer(framer: Framer<W>, options: DumpOptions) -> Self {
         Pickler {
-            framer: Framer::new(sink),
+            framer,
             options,
             memo: ObjTable::new(),
-            tasks: Vec::new(),
+            // Room for a few levels of nesting: growing from empty took two
+            // reallocations in a dump of a small tuple.
+            tasks: Vec::with_capacity(16),
             tails: Vec::new(),
             persistent_id: None,
             reducer_override: None,
@@ -710,8 +716,7 @@ pub fn dumps(
     options: &DumpOptions,
 ) -> Result<Vec<u8>> {
     // The framer's buffer is the result: frames are not copied out to a sink.
-    let mut pickler = Pickler::new(io::sink(), *options);
-    pickler.framer = Framer::in_memory(io::sink());
+    let mut pickler = Pickler::with_framer(Framer::in_memory(io::sink()), *options);
     pickler.dump(heap, registry, obj)?;
     Ok(pickler.framer.take_output())
 }
