@@ -9,10 +9,12 @@ for short workloads; each result is freed after the clock stops), runs
 prints a Markdown table of times and ratios (CPython / ours: above 1 means we
 are faster) with their geometric means.
 """
+import datetime
 import json
 import math
 import os
 import pickle
+import random
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,51 @@ def pyperformance_like():
     }
 
 
+def pyperformance():
+    """pyperformance's own bm_pickle data (its `DICT`, `TUPLE`, `DICT_GROUP`,
+    and the `LIST` and `MICRO_DICT` of its list and dict variants), each
+    pickled and loaded as one small object, as that benchmark does."""
+    profile = {
+        "ads_flags": 0, "age": 18, "birthday": datetime.date(1980, 5, 7),
+        "bulletin_count": 0, "comment_count": 0, "country": "BR",
+        "encrypted_id": "G9urXXAJwjE", "favorite_count": 9, "first_name": "",
+        "flags": 412317970704, "friend_count": 0, "gender": "m",
+        "gender_for_display": "Male", "id": 302935349,
+        "is_custom_profile_icon": 0, "last_name": "",
+        "locale_preference": "pt_BR", "member": 0,
+        "tags": ["a", "b", "c", "d", "e", "f", "g"],
+        "profile_foo_id": 827119638,
+        "secure_encrypted_id": "Z_xxx2dYx3t4YAdnmfgyKw", "session_number": 2,
+        "signup_id": "201-19225-223", "status": "A", "theme": 1,
+        "time_created": 1225237014, "time_updated": 1233134493,
+        "unread_message_count": 0, "user_group": "0",
+        "username": "collinwinter", "play_count": 9, "view_count": 7, "zip": "",
+    }
+    ids = [265867233, 265868503, 265252341, 265243910, 265879514, 266219766,
+           266021701, 265843726, 265592821, 265246784, 265853180, 45526486,
+           265463699, 265848143, 265863062, 265392591, 265877490, 265823665,
+           265828884, 265753032]
+
+    def mutated(source):
+        # pyperformance's mutate_dict: every str key's value becomes the
+        # str of a random float (seeded, so the same in every run).
+        copy = dict(profile)
+        for key in copy:
+            value = source.random() * sys.maxsize
+            if isinstance(key, (int, bytes, str)):
+                copy[key] = type(key)(value)
+        return copy
+
+    source = random.Random(5)
+    return {
+        "pyperf_dict": profile,
+        "pyperf_tuple": (ids, 60),
+        "pyperf_dict_group": [mutated(source) for _ in range(3)],
+        "pyperf_list": [[list(range(10)), list(range(10))] for _ in range(10)],
+        "pyperf_micro_dict": {key: dict.fromkeys(range(10)) for key in range(100)},
+    }
+
+
 class Record:
     """A plain class with three attributes: instances pickle as NEWOBJ + BUILD."""
 
@@ -46,7 +93,8 @@ class Record:
 
 
 def workloads():
-    w = pyperformance_like()
+    w = pyperformance()
+    w.update(pyperformance_like())
     # Instances load through stand-ins on our side (the class is unknown to
     # the Rust program), which re-pickle to the same bytes.
     w["instances_100k"] = [Record(i) for i in range(100_000)]

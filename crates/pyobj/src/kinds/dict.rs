@@ -177,8 +177,10 @@ impl Dict {
         }
         let entries = &self.entries;
         let rehash = |&i: &usize| entries[i].map_or(0, |e| e.hash as u64);
-        // Room to double before the next rebuild, as a resize would leave.
-        let mut table = HashTable::with_capacity(entries.len() * 2);
+        // Room to double before the next rebuild, as a resize would leave,
+        // or for every entry reserved (a batch of SETITEMS reserves its
+        // pairs): a 32-key dict loaded in one batch was indexed twice.
+        let mut table = HashTable::with_capacity((entries.len() * 2).max(entries.capacity()));
         let mut holes = 0;
         for (position, entry) in entries.iter().enumerate() {
             match entry {

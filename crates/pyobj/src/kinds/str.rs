@@ -3,8 +3,6 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use thin_vec::ThinVec;
-
 use crate::{Error, Heap, Obj, Object, Result};
 
 /// The payload of a `str`.
@@ -19,9 +17,9 @@ use crate::{Error, Heap, Obj, Object, Result};
 ///
 /// Strings of up to [`Str::INLINE`] bytes — most dict keys, attribute names
 /// and short values — live inside the object itself, so making one allocates
-/// nothing; longer ones keep their bytes in one thin allocation. Both forms
-/// fit in 16 bytes; with the cached hash beside them a `Str` is 24 bytes,
-/// and [`Object`] stays 24 (pinned by a test).
+/// nothing; longer ones keep their bytes in one allocation behind a thin
+/// pointer. Every form fits in 16 bytes; with the cached hash beside them a
+/// `Str` is 24 bytes, and [`Object`] stays 24 (pinned by a test).
 ///
 /// Like CPython, a str remembers its `hash()` once computed: dict keys are
 /// mostly a few shared str objects (every record of a pickle names the same
@@ -53,16 +51,21 @@ enum Repr {
     /// Invariant: used exactly when the string has at most `INLINE` bytes,
     /// and the bytes past `len` are zero.
     Inline { len: u8, buf: [u8; Str::INLINE] },
-    /// Invariant: used exactly for more than `INLINE` and fewer than
-    /// `LARGE` bytes.
-    Heap(ThinVec<u8>),
-    /// `LARGE` bytes or more. `ThinVec` fills itself byte by byte (its
-    /// length lives behind the pointer, so every pushed byte stores it
-    /// again): twelve instructions a byte, 110 ms for a 100 MB str against
-    /// CPython's 50. A boxed slice costs one 16-byte allocation more (the
-    /// slice's pointer and length; boxed again so that `Repr` stays 16
-    /// bytes), copies at `memcpy` speed, and can take over a buffer the
-    /// unpickler filled.
+    /// Invariant: used exactly for more than `INLINE` and at most 32
+    /// bytes, and the bytes past `len` are zero. A fixed-size array is
+    /// boxed behind a thin pointer, so the length fits beside it; it is
+    /// filled with one copy. (These were a `ThinVec`, which fills itself
+    /// byte by byte, its length stored behind the pointer after every
+    /// byte: twelve instructions a byte, 41% of loading pyperformance's
+    /// three mutated profile dicts, whose keys and values are 15 to 25
+    /// bytes long.)
+    Boxed32 { len: u8, buf: Box<[u8; 32]> },
+    /// As `Boxed32`, for more than 32 and fewer than `LARGE` bytes.
+    Boxed64 { len: u8, buf: Box<[u8; 64]> },
+    /// `LARGE` bytes or more, in a boxed slice: it costs one 16-byte
+    /// allocation more (the slice's pointer and length; boxed again so that
+    /// `Repr` stays 16 bytes), copies at `memcpy` speed, and can take over a
+    /// buffer the unpickler filled.
     Large(Box<Box<[u8]>>),
 }
 
@@ -213,10 +216,22 @@ impl Str {
                 len: bytes.len() as u8,
                 buf,
             }
+        } else if bytes.len() <= 32 {
+            // Filled on the stack and moved into the box: `Box::new([0;
+            // 32])` is a `calloc`, which took twice a `malloc`'s time.
+            let mut buf = [0u8; 32];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Repr::Boxed32 {
+                len: bytes.len() as u8,
+                buf: Box::new(buf),
+            }
         } else {
-            let mut heap = ThinVec::with_capacity(bytes.len());
-            heap.extend_from_slice(bytes);
-            Repr::Heap(heap)
+            let mut buf = [0u8; 64];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Repr::Boxed64 {
+                len: bytes.len() as u8,
+                buf: Box::new(buf),
+            }
         };
         Str {
             repr,
@@ -249,7 +264,8 @@ impl Str {
     fn bytes(&self) -> &[u8] {
         match &self.repr {
             Repr::Inline { len, buf } => &buf[..*len as usize],
-            Repr::Heap(bytes) => bytes,
+            Repr::Boxed32 { len, buf } => &buf[..*len as usize],
+            Repr::Boxed64 { len, buf } => &buf[..*len as usize],
             Repr::Large(bytes) => bytes,
         }
     }
@@ -295,7 +311,7 @@ impl Str {
     pub fn inline_padded(&self) -> Option<(&[u8; Str::INLINE], usize)> {
         match &self.repr {
             Repr::Inline { buf, len } => Some((buf, usize::from(*len))),
-            Repr::Heap(_) | Repr::Large(_) => None,
+            Repr::Boxed32 { .. } | Repr::Boxed64 { .. } | Repr::Large(_) => None,
         }
     }
 
