@@ -163,8 +163,9 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     load_ratios, warm_ratios, dump_ratios = [], [], []
     serde_faster = []
-    # Sub-millisecond rows get three decimals, so close rows stay apart.
-    ms = lambda seconds: f"{seconds*1e3:.3f}" if seconds < 1e-3 else f"{seconds*1e3:.2f}"
+    # Sub-millisecond rows get three significant digits (pyperformance's
+    # objects take a fraction of a microsecond), so close rows stay apart.
+    ms = lambda seconds: f"{seconds*1e3:.3g}" if seconds < 1e-3 else f"{seconds*1e3:.2f}"
     for path in files:
         name, protocol = os.path.basename(path).rsplit(".", 2)[0:2]
         tl, td = theirs[path]

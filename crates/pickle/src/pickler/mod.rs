@@ -285,7 +285,9 @@ impl<W: io::Write> Pickler<W> {
         while let Some(task) = self.tasks.pop() {
             match task {
                 Task::Save(obj) => self.save(heap, registry, obj, true)?,
-                Task::SaveItems { items, pos, end } => self.save_items(heap, items, pos, end)?,
+                Task::SaveItems { items, pos, end } => {
+                    self.save_items(heap, items, pos, end)?;
+                }
                 Task::SaveGroups {
                     items,
                     pos,
@@ -426,7 +428,9 @@ impl<W: io::Write> Pickler<W> {
 
     /// Saves `items[pos..end]`, atoms and memo hits on the spot; at the
     /// first item that needs steps of its own, schedules it and the rest.
-    fn save_items(&mut self, heap: &Heap, items: Items, pos: usize, end: usize) -> Result<()> {
+    /// Answers whether every item was saved on the spot.
+    #[inline(always)]
+    fn save_items(&mut self, heap: &Heap, items: Items, pos: usize, end: usize) -> Result<bool> {
         let deferred = match &items {
             Items::Copied(all) => self.save_inline_run(heap, &all[pos..end])?,
             Items::Seq(seq) => {
@@ -451,18 +455,19 @@ impl<W: io::Write> Pickler<W> {
                 deferred
             }
         };
-        if let Some((offset, item)) = deferred {
-            let next = pos + offset + 1;
-            if next < end {
-                self.tasks.push(Task::SaveItems {
-                    items,
-                    pos: next,
-                    end,
-                });
-            }
-            self.tasks.push(Task::Save(item));
+        let Some((offset, item)) = deferred else {
+            return Ok(true);
+        };
+        let next = pos + offset + 1;
+        if next < end {
+            self.tasks.push(Task::SaveItems {
+                items,
+                pos: next,
+                end,
+            });
         }
-        Ok(())
+        self.tasks.push(Task::Save(item));
+        Ok(false)
     }
 
     /// Saves items inline until one needs its own steps; returns its
