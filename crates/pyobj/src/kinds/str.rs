@@ -51,22 +51,40 @@ enum Repr {
     /// Invariant: used exactly when the string has at most `INLINE` bytes,
     /// and the bytes past `len` are zero.
     Inline { len: u8, buf: [u8; Str::INLINE] },
-    /// Invariant: used exactly for more than `INLINE` and at most 32
+    /// Invariant: used exactly for more than `INLINE` and at most 24
     /// bytes, and the bytes past `len` are zero. A fixed-size array is
     /// boxed behind a thin pointer, so the length fits beside it; it is
     /// filled with one copy. (These were a `ThinVec`, which fills itself
     /// byte by byte, its length stored behind the pointer after every
     /// byte: twelve instructions a byte, 41% of loading pyperformance's
     /// three mutated profile dicts, whose keys and values are 15 to 25
-    /// bytes long.)
+    /// bytes long.) Four sizes, so that no str takes more memory than the
+    /// `ThinVec` did (its 16-byte header and the bytes, in glibc's 16-byte
+    /// steps) or than CPython's str (49 bytes and the text, in pymalloc's
+    /// 16-byte steps).
+    Boxed24 { len: u8, buf: Box<[u8; 24]> },
+    /// As `Boxed24`, for 25 to 32 bytes.
     Boxed32 { len: u8, buf: Box<[u8; 32]> },
-    /// As `Boxed32`, for more than 32 and fewer than `LARGE` bytes.
+    /// As `Boxed24`, for 33 to 48 bytes.
+    Boxed48 { len: u8, buf: Box<[u8; 48]> },
+    /// As `Boxed24`, for 49 bytes to fewer than `LARGE`.
     Boxed64 { len: u8, buf: Box<[u8; 64]> },
     /// `LARGE` bytes or more, in a boxed slice: it costs one 16-byte
     /// allocation more (the slice's pointer and length; boxed again so that
     /// `Repr` stays 16 bytes), copies at `memcpy` speed, and can take over a
     /// buffer the unpickler filled.
     Large(Box<Box<[u8]>>),
+}
+
+/// `bytes` (at most `N`) zero-padded in a box of `N`, with their length.
+/// Filled on the stack and moved into the box: `Box::new([0; N])` is a
+/// `calloc`, which took twice a `malloc`'s time.
+#[inline]
+fn boxed<const N: usize>(bytes: &[u8]) -> (u8, Box<[u8; N]>) {
+    let mut buf = [0u8; N];
+    let len = bytes.len().min(N);
+    buf[..len].copy_from_slice(&bytes[..len]);
+    (len as u8, Box::new(buf))
 }
 
 impl PartialEq for Str {
@@ -216,22 +234,18 @@ impl Str {
                 len: bytes.len() as u8,
                 buf,
             }
+        } else if bytes.len() <= 24 {
+            let (len, buf) = boxed(bytes);
+            Repr::Boxed24 { len, buf }
         } else if bytes.len() <= 32 {
-            // Filled on the stack and moved into the box: `Box::new([0;
-            // 32])` is a `calloc`, which took twice a `malloc`'s time.
-            let mut buf = [0u8; 32];
-            buf[..bytes.len()].copy_from_slice(bytes);
-            Repr::Boxed32 {
-                len: bytes.len() as u8,
-                buf: Box::new(buf),
-            }
+            let (len, buf) = boxed(bytes);
+            Repr::Boxed32 { len, buf }
+        } else if bytes.len() <= 48 {
+            let (len, buf) = boxed(bytes);
+            Repr::Boxed48 { len, buf }
         } else {
-            let mut buf = [0u8; 64];
-            buf[..bytes.len()].copy_from_slice(bytes);
-            Repr::Boxed64 {
-                len: bytes.len() as u8,
-                buf: Box::new(buf),
-            }
+            let (len, buf) = boxed(bytes);
+            Repr::Boxed64 { len, buf }
         };
         Str {
             repr,
@@ -264,7 +278,9 @@ impl Str {
     fn bytes(&self) -> &[u8] {
         match &self.repr {
             Repr::Inline { len, buf } => &buf[..*len as usize],
+            Repr::Boxed24 { len, buf } => &buf[..*len as usize],
             Repr::Boxed32 { len, buf } => &buf[..*len as usize],
+            Repr::Boxed48 { len, buf } => &buf[..*len as usize],
             Repr::Boxed64 { len, buf } => &buf[..*len as usize],
             Repr::Large(bytes) => bytes,
         }
@@ -311,7 +327,11 @@ impl Str {
     pub fn inline_padded(&self) -> Option<(&[u8; Str::INLINE], usize)> {
         match &self.repr {
             Repr::Inline { buf, len } => Some((buf, usize::from(*len))),
-            Repr::Boxed32 { .. } | Repr::Boxed64 { .. } | Repr::Large(_) => None,
+            Repr::Boxed24 { .. }
+            | Repr::Boxed32 { .. }
+            | Repr::Boxed48 { .. }
+            | Repr::Boxed64 { .. }
+            | Repr::Large(_) => None,
         }
     }
 
@@ -605,4 +625,36 @@ pub fn write_str_repr(out: &mut String, s: &Str) {
         }
     }
     out.push(quote);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Str;
+
+    /// Every length, across the inline, boxed-array and boxed-slice forms
+    /// and their edges, keeps its bytes, its equality and its hash input,
+    /// however the str was made.
+    #[test]
+    fn every_length_keeps_its_text_in_every_form() {
+        for n in 0..=130 {
+            for unit in ["x", "é", "\u{20ac}"] {
+                let text = unit.repeat(n);
+                let from_str = Str::from(text.as_str());
+                let from_bytes = Str::from_utf8_surrogatepass(text.as_bytes()).unwrap();
+                let from_vec = Str::from_utf8_vec(text.clone().into_bytes()).unwrap();
+                for s in [&from_str, &from_bytes, &from_vec] {
+                    assert_eq!(s.as_str(), Some(text.as_str()), "{n} x {unit:?}");
+                    assert_eq!(s.as_surrogatepass_bytes(), text.as_bytes());
+                    assert_eq!(
+                        s.inline_padded().is_some(),
+                        text.len() <= Str::INLINE,
+                        "{} bytes",
+                        text.len()
+                    );
+                }
+                assert!(from_str == from_bytes && from_bytes == from_vec);
+                assert_eq!(from_str.clone().as_str(), Some(text.as_str()));
+            }
+        }
+    }
 }
