@@ -3,9 +3,8 @@
 use hashbrown::HashMap;
 use rustc_hash::FxBuildHasher;
 
+use crate::names::{Name, NameRef};
 use crate::{Error, ErrorKind, Result};
-
-type Name = (Box<str>, Box<str>);
 
 /// Both directions of copyreg's extension registry.
 #[derive(Debug, Default)]
@@ -16,9 +15,7 @@ pub(crate) struct Extensions {
 
 impl Extensions {
     pub(crate) fn code(&self, module: &str, name: &str) -> Option<u32> {
-        self.by_name
-            .get(&(Box::from(module), Box::from(name)))
-            .copied()
+        self.by_name.get(&NameRef(module, name)).copied()
     }
 
     pub(crate) fn name(&self, code: u32) -> Option<(&str, &str)> {

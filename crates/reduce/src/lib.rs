@@ -58,6 +58,7 @@ mod builtins;
 pub mod copy;
 mod error;
 mod extension;
+mod names;
 pub mod native;
 pub mod partial;
 pub mod reconstruct;

@@ -8,6 +8,7 @@ use rustc_hash::FxBuildHasher;
 
 use crate::builtins::Builtins;
 use crate::extension::Extensions;
+use crate::names::{Name, NameRef};
 use crate::Result;
 
 /// A reduce function for a dispatch table: takes the object, returns a reduce
@@ -17,8 +18,6 @@ pub type ReduceFn = Arc<dyn Fn(&mut Heap, Obj) -> pyobj::Result<Obj> + Send + Sy
 /// A dispatch table: exact class → reduce function (subclasses are not matched,
 /// as in CPython).
 pub type DispatchTable = hashbrown::HashMap<Obj, ReduceFn, FxBuildHasher>;
-
-type Name = (Box<str>, Box<str>);
 
 /// The registry of one heap: what a pickle may name, and how to reduce types.
 ///
@@ -123,7 +122,7 @@ impl Registry {
     /// (`Outer.Inner`) are looked up whole.
     pub fn lookup(&self, module: &str, qualname: &str) -> Option<Obj> {
         self.globals
-            .get(&(Box::from(module), Box::from(qualname)))
+            .get(&NameRef(module, qualname))
             .map(Rooted::get)
     }
 

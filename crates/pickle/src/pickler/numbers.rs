@@ -60,6 +60,15 @@ pub(crate) fn write_int<W: Write>(framer: &mut Framer<W>, protocol: u8, value: &
         if write_small_int(framer, protocol, v)? {
             return Ok(());
         }
+        if protocol >= 2 {
+            // LONG1 straight from the machine word: through a `BigInt` it
+            // took two allocations (pyperformance's profile dict has one
+            // such int).
+            let (bytes, len) = long1_payload(v);
+            framer.write(&[Opcode::LONG1 as u8, len as u8]);
+            framer.write(&bytes[..len]);
+            return Ok(());
+        }
     }
     let big = value.to_bigint();
     if protocol >= 2 {
@@ -174,10 +183,52 @@ fn digit_limit() -> Error {
 }
 
 /// CPython's `encode_long`: the shortest little-endian two's complement.
+/// The minimal little-endian two's complement bytes of `v` (LONG1's
+/// payload, as `encode_long` gives for any int): the array and how many of
+/// its bytes count.
+fn long1_payload(v: i64) -> ([u8; 8], usize) {
+    let bytes = v.to_le_bytes();
+    if v == 0 {
+        return (bytes, 0);
+    }
+    let mut len = 8;
+    // Drop a top byte that only repeats the sign of the byte below it.
+    while len > 1 {
+        let (top, below) = (bytes[len - 1], bytes[len - 2]);
+        let redundant = (top == 0 && below < 0x80) || (top == 0xff && below >= 0x80);
+        if !redundant {
+            break;
+        }
+        len -= 1;
+    }
+    (bytes, len)
+}
+
 pub(crate) fn encode_long(value: &BigInt) -> Vec<u8> {
     if value.is_zero() {
         return Vec::new();
     }
     // to_signed_bytes_le already gives the minimal two's complement form.
     value.to_signed_bytes_le()
+}
+
+#[cfg(test)]
+mod tests {
+    use num_bigint::BigInt;
+
+    use super::{encode_long, long1_payload};
+
+    #[test]
+    fn long1_from_a_machine_word_is_encode_long() {
+        let mut values = vec![0i64, 1, -1, i64::MAX, i64::MIN, i64::MIN + 1];
+        for shift in 0..63 {
+            let p = 1i64 << shift;
+            values.extend([p, p - 1, p + 1, -p, -p - 1, -p + 1]);
+        }
+        values.extend([412_317_970_704, -412_317_970_704, 0x7f, 0x80, -0x80, -0x81]);
+        for v in values {
+            let (bytes, len) = long1_payload(v);
+            assert_eq!(&bytes[..len], &encode_long(&BigInt::from(v))[..], "{v}");
+        }
+    }
 }

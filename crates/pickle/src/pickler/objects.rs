@@ -58,7 +58,6 @@ impl<W: std::io::Write> Pickler<W> {
             }
             None => (heap.as_str(qualname_obj)?.to_string(), qualname_obj),
         };
-        let repr = heap.repr(obj)?;
         if name.split('.').any(|part| part == "<locals>") {
             return Err(Error::new(
                 ErrorKind::Object(pyobj::ErrorKind::Attribute),
@@ -68,6 +67,10 @@ impl<W: std::io::Write> Pickler<W> {
         // What a pickle names must be what loading that name gives back.
         if let Some(registered) = registry.lookup(&module, &name) {
             if registered != obj {
+                // The repr only for the message: it cost more than the
+                // rest of save_global (a fifth of pickling pyperformance's
+                // profile dict, which names `datetime.date`).
+                let repr = heap.repr(obj)?;
                 return Err(pickling(format!(
                     "Can't pickle {repr}: it's not the same object as {module}.{name}"
                 )));
@@ -97,16 +100,18 @@ impl<W: std::io::Write> Pickler<W> {
         }
         if let Some((parent_name, last)) = nested {
             // Protocols below 4 spell a nested name as getattr(parent, last).
-            let parent = registry.lookup(&module, parent_name).ok_or_else(|| {
-                pickling(format!(
+            let Some(parent) = registry.lookup(&module, parent_name) else {
+                let repr = heap.repr(obj)?;
+                return Err(pickling(format!(
                     "Can't pickle {repr}: attribute lookup {name} on {module} failed"
-                ))
-            })?;
-            let getattr = registry.lookup("builtins", "getattr").ok_or_else(|| {
-                pickling(format!(
+                )));
+            };
+            let Some(getattr) = registry.lookup("builtins", "getattr") else {
+                let repr = heap.repr(obj)?;
+                return Err(pickling(format!(
                     "Can't pickle {repr}: builtins.getattr is not registered"
-                ))
-            })?;
+                )));
+            };
             // CPython splits the dotted name afresh each time, so the last
             // part is a new str that never hits the memo.
             let last = heap.new_str(last);
