@@ -34,6 +34,12 @@ pub trait Read: private::Sealed {
 
     /// Bytes consumed so far: the offset of the next byte.
     fn offset(&self) -> u64;
+
+    /// How many bytes are known to remain (0 when the reader cannot tell):
+    /// a hint for sizing, never trusted as a promise.
+    fn remaining_hint(&self) -> usize {
+        0
+    }
 }
 
 #[cold]
@@ -119,6 +125,10 @@ impl Read for SliceRead<'_> {
 
     fn offset(&self) -> u64 {
         self.position as u64
+    }
+
+    fn remaining_hint(&self) -> usize {
+        self.remaining().len()
     }
 }
 

@@ -14,6 +14,11 @@ pub(super) struct Memo {
 }
 
 impl Memo {
+    /// Room for `additional` more dense entries.
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.dense.reserve(additional);
+    }
+
     /// How many indices hold an object (MEMOIZE stores at this index).
     pub(super) fn len(&self) -> usize {
         self.filled
