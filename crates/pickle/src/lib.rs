@@ -43,8 +43,9 @@
 //! allocated and memo size are bounded by [`Limits`]; declared lengths are
 //! checked against the input before anything is allocated.
 
-// Two modules may use `unsafe`, each for one call: `hugepages` (a system
-// call) and `spare` (a vector's length after writing its spare capacity).
+// Three modules may use `unsafe`: `hugepages` (one system call), `spare`
+// (stores into a vector's spare capacity and its length after them) and
+// `framing` (`Framer::room`, the one place that vouches for that capacity).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]

@@ -493,23 +493,13 @@ impl<W: io::Write> Pickler<W> {
         // take a `Room` make it themselves.
         let Some(object) = heap.slot_object(obj)? else {
             // An int carried in its handle.
-            let value = obj.as_immediate_int().unwrap_or_default();
-            if !write_small_int(&mut self.framer, self.options.protocol, value)? {
-                self.framer.maybe_commit()?;
-                self.save_long(&pyobj::Int::Small(value))?;
-            }
+            self.save_word_int(obj.as_immediate_int().unwrap_or_default())?;
             return Ok(true);
         };
         match object {
             Object::None => self.framer.room()?.put([Opcode::NONE as u8]),
             Object::Bool(b) => self.save_bool(*b)?,
-            Object::Int(pyobj::Int::Small(v)) => {
-                let v = *v;
-                if !write_small_int(&mut self.framer, self.options.protocol, v)? {
-                    self.framer.maybe_commit()?;
-                    self.save_long(&pyobj::Int::Small(v))?;
-                }
-            }
+            Object::Int(pyobj::Int::Small(v)) => self.save_word_int(*v)?,
             Object::Float(f) => self.save_float(*f)?,
             Object::Str(s) => self.save_str(obj, s)?,
             _ => match self.memo.get(obj) {
@@ -518,6 +508,17 @@ impl<W: io::Write> Pickler<W> {
             },
         }
         Ok(true)
+    }
+
+    /// An int of a machine word: one that fits 32 bits is written with the
+    /// frame check its write makes; a wider one makes the check first.
+    #[inline(always)]
+    fn save_word_int(&mut self, v: i64) -> Result<()> {
+        if !write_small_int(&mut self.framer, self.options.protocol, v)? {
+            self.framer.maybe_commit()?;
+            self.save_long(&pyobj::Int::Small(v))?;
+        }
+        Ok(())
     }
 
     /// Schedules `finish_reduce(tail)` (see [`Task::FinishReduce`]).

@@ -21,6 +21,18 @@ fn pickling(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Pickling, message)
 }
 
+/// "Can't pickle <repr>: <reason>". The repr is made only here, for the
+/// message: save_global had made it on every call, which cost more than
+/// the rest of it (a fifth of pickling pyperformance's profile dict, which
+/// names `datetime.date`).
+#[cold]
+fn cant_pickle(heap: &Heap, obj: Obj, reason: &str) -> Error {
+    match heap.repr(obj) {
+        Ok(repr) => pickling(format!("Can't pickle {repr}: {reason}")),
+        Err(e) => e.into(),
+    }
+}
+
 /// The module and qualified name a class or function is known by, as
 /// handles (interned strs, so repeated names hit the memo as in CPython).
 pub(crate) fn global_name(heap: &Heap, obj: Obj) -> Result<(Obj, Obj)> {
@@ -67,13 +79,8 @@ impl<W: std::io::Write> Pickler<W> {
         // What a pickle names must be what loading that name gives back.
         if let Some(registered) = registry.lookup(&module, &name) {
             if registered != obj {
-                // The repr only for the message: it cost more than the
-                // rest of save_global (a fifth of pickling pyperformance's
-                // profile dict, which names `datetime.date`).
-                let repr = heap.repr(obj)?;
-                return Err(pickling(format!(
-                    "Can't pickle {repr}: it's not the same object as {module}.{name}"
-                )));
+                let reason = format!("it's not the same object as {module}.{name}");
+                return Err(cant_pickle(heap, obj, &reason));
             }
         }
         if protocol >= 2 {
@@ -101,16 +108,12 @@ impl<W: std::io::Write> Pickler<W> {
         if let Some((parent_name, last)) = nested {
             // Protocols below 4 spell a nested name as getattr(parent, last).
             let Some(parent) = registry.lookup(&module, parent_name) else {
-                let repr = heap.repr(obj)?;
-                return Err(pickling(format!(
-                    "Can't pickle {repr}: attribute lookup {name} on {module} failed"
-                )));
+                let reason = format!("attribute lookup {name} on {module} failed");
+                return Err(cant_pickle(heap, obj, &reason));
             };
             let Some(getattr) = registry.lookup("builtins", "getattr") else {
-                let repr = heap.repr(obj)?;
-                return Err(pickling(format!(
-                    "Can't pickle {repr}: builtins.getattr is not registered"
-                )));
+                let reason = "builtins.getattr is not registered";
+                return Err(cant_pickle(heap, obj, reason));
             };
             // CPython splits the dotted name afresh each time, so the last
             // part is a new str that never hits the memo.
