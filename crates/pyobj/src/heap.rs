@@ -2,6 +2,7 @@
 
 use slotmap::SlotMap;
 
+use crate::chunks::Chunks;
 use crate::gc::Roots;
 use crate::handle::SlotKey;
 use crate::kinds::class::BuiltinClasses;
@@ -112,6 +113,8 @@ pub struct Heap {
     pub(crate) interned: hashbrown::HashMap<Box<str>, Obj, rustc_hash::FxBuildHasher>,
     pub(crate) config: HeapConfig,
     pub(crate) hash_secret: HashSecret,
+    /// Where medium-sized strs keep their text.
+    pub(crate) chunks: Chunks,
 }
 
 impl std::fmt::Debug for Heap {
@@ -159,6 +162,7 @@ impl Heap {
             interned: Default::default(),
             config,
             hash_secret,
+            chunks: Chunks::default(),
         };
         heap.builtins = BuiltinClasses::create(&mut heap);
         heap

@@ -46,10 +46,11 @@
 //! marks from explicit roots with an explicit stack and sweeps the rest, so
 //! reclaiming a cyclic graph of millions of objects is one linear pass.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod chunks;
 pub mod convert;
 mod error;
 mod gc;

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use crate::chunks::ChunkBytes;
 use crate::{Error, Heap, Obj, Object, Result};
 
 /// The payload of a `str`.
@@ -69,6 +70,11 @@ enum Repr {
     Boxed48 { len: u8, buf: Box<[u8; 48]> },
     /// As `Boxed24`, for 49 bytes to fewer than `LARGE`.
     Boxed64 { len: u8, buf: Box<[u8; 64]> },
+    /// More than `INLINE` and fewer than `LARGE` bytes, made by a heap: in
+    /// one of its shared chunks (see `chunks.rs`), which costs no
+    /// allocation of its own. The boxed forms above serve strs made
+    /// without a heap.
+    Chunked(ChunkBytes),
     /// `LARGE` bytes or more, in a boxed slice: it costs one 16-byte
     /// allocation more (the slice's pointer and length; boxed again so that
     /// `Repr` stays 16 bytes), copies at `memcpy` speed, and can take over a
@@ -283,6 +289,7 @@ impl Str {
             Repr::Boxed48 { len, buf } => &buf[..*len as usize],
             Repr::Boxed64 { len, buf } => &buf[..*len as usize],
             Repr::Large(bytes) => bytes,
+            Repr::Chunked(chunked) => chunked.bytes(),
         }
     }
 
@@ -331,6 +338,7 @@ impl Str {
             | Repr::Boxed32 { .. }
             | Repr::Boxed48 { .. }
             | Repr::Boxed64 { .. }
+            | Repr::Chunked(_)
             | Repr::Large(_) => None,
         }
     }
@@ -500,7 +508,23 @@ fn bad_utf8(bytes: &[u8], start: usize, end: usize, reason: &str) -> Error {
 impl Heap {
     /// A `str` from Rust text.
     pub fn new_str(&mut self, value: &str) -> Obj {
-        self.insert(Object::Str(Str::from(value)))
+        let value = self.str_from_valid_bytes(value.as_bytes());
+        self.insert(Object::Str(value))
+    }
+
+    /// A [`Str`] of bytes already known to be surrogatepass UTF-8, its
+    /// text in one of the heap's chunks if it is of medium length.
+    #[inline]
+    fn str_from_valid_bytes(&mut self, bytes: &[u8]) -> Str {
+        if bytes.len() > Str::INLINE && bytes.len() < Str::LARGE {
+            if let Some(chunked) = self.chunks.copy(bytes) {
+                return Str {
+                    repr: Repr::Chunked(chunked),
+                    hash: AtomicI64::new(NOT_HASHED),
+                };
+            }
+        }
+        Str::from_valid_bytes(bytes)
     }
 
     /// A `str` decoded from UTF-8 in which encoded surrogates are allowed
@@ -521,7 +545,9 @@ impl Heap {
         if let Some(short) = Str::short_ascii(bytes) {
             return Ok(self.insert(Object::Str(short)));
         }
-        Ok(self.new_str_from(Str::from_utf8_general(bytes)?))
+        validate_utf8_surrogatepass(bytes)?;
+        let value = self.str_from_valid_bytes(bytes);
+        Ok(self.insert(Object::Str(value)))
     }
 
     /// [`Heap::new_str_utf8`] taking over `bytes` (no copy for a long
@@ -655,6 +681,50 @@ mod tests {
                 assert!(from_str == from_bytes && from_bytes == from_vec);
                 assert_eq!(from_str.clone().as_str(), Some(text.as_str()));
             }
+        }
+    }
+
+    /// Strs a heap makes keep medium-length text in its shared chunks;
+    /// they equal the same text made without a heap, hash alike, survive
+    /// collections that free their neighbours, and copies taken out of the
+    /// heap outlive it.
+    #[test]
+    fn heap_made_strs_keep_their_text_through_collection_and_after_the_heap() {
+        let mut heap = crate::Heap::new();
+        let mut kept = Vec::new();
+        let mut guards = Vec::new();
+        let mut texts = Vec::new();
+        for n in 0..=130 {
+            for (i, unit) in ["x", "é", "\u{20ac}"].into_iter().enumerate() {
+                let text = unit.repeat(n);
+                let a = heap.new_str(&text);
+                let b = heap.new_str_utf8(text.as_bytes()).unwrap();
+                let expected = Str::from(text.as_str());
+                for obj in [a, b] {
+                    assert_eq!(heap.as_str_obj(obj).unwrap(), &expected, "{n} x {unit:?}");
+                }
+                assert_eq!(heap.hash(a).unwrap(), heap.hash(b).unwrap());
+                if (n + i) % 4 == 0 {
+                    guards.push(heap.root(a));
+                    kept.push(a);
+                    texts.push(text);
+                }
+            }
+        }
+        let stats = heap.collect();
+        assert!(stats.freed > kept.len(), "{stats:?}");
+        let copies: Vec<Str> = kept
+            .iter()
+            .zip(&texts)
+            .map(|(&obj, text)| {
+                let s = heap.as_str_obj(obj).unwrap();
+                assert_eq!(s.as_str(), Some(text.as_str()));
+                s.clone()
+            })
+            .collect();
+        drop(heap);
+        for (copy, text) in copies.iter().zip(&texts) {
+            assert_eq!(copy.as_str(), Some(text.as_str()));
         }
     }
 }
