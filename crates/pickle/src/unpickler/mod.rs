@@ -103,6 +103,10 @@ impl<R: std::io::Read> Unpickler<IoRead<R>> {
 /// The most stack and memo entries a load reserves before it starts.
 const PRESIZE: usize = 1024;
 
+/// The fewest stack entries a load reserves: one allocation of this size
+/// costs what the first of the several growths from empty would.
+const STACK_FLOOR: usize = 32;
+
 impl<R: Read> Unpickler<R> {
     /// An unpickler over `reader` with the strict resolver.
     pub fn new(reader: R, options: LoadOptions) -> Self {
@@ -153,12 +157,14 @@ impl<R: Read> Unpickler<R> {
     pub fn load(&mut self, heap: &mut Heap, registry: &mut Registry) -> Result<Obj> {
         self.stack.clear();
         self.marks.clear();
-        // Room for about as many objects as a pickle of this size holds (a
-        // sixteenth of its bytes, at most PRESIZE): growing the stack and
-        // the memo from empty took 13 reallocations, 6% of loading
-        // pyperformance's DICT_GROUP (3 KB).
-        let expected = (self.reader.remaining_hint() / 16).min(PRESIZE);
-        self.stack.reserve(expected);
+        // Room for about as many objects as a pickle of this size holds (an
+        // eighth of its bytes, at most PRESIZE; the stack at least
+        // STACK_FLOOR): growing the stack and the memo from empty took 13
+        // reallocations, 6% of loading pyperformance's DICT_GROUP (3 KB).
+        // A sixteenth was too few for pyperformance's DICT (683 bytes, 59
+        // memo entries, 68 on the stack at once) and its 20-int tuple.
+        let expected = (self.reader.remaining_hint() / 8).min(PRESIZE);
+        self.stack.reserve(expected.max(STACK_FLOOR));
         self.memo.reserve(expected);
         self.proto = 0;
         self.spent = 0;
