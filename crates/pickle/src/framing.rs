@@ -17,7 +17,7 @@ const FRAME_HEADER_SIZE: usize = 9;
 /// The buffer's first capacity, CPython's `WRITE_BUF_SIZE`: a small pickle
 /// is written without growing it (growing it from empty took four
 /// reallocations, most of the time of dumping a tuple of 20 ints).
-const INITIAL_CAPACITY: usize = 4096;
+pub(crate) const INITIAL_CAPACITY: usize = 4096;
 
 /// Buffers output and inserts FRAME headers.
 #[derive(Debug)]
@@ -46,14 +46,18 @@ pub(crate) struct Framer<W> {
 
 impl<W: io::Write> Framer<W> {
     pub(crate) fn new(sink: W) -> Self {
+        Framer::with_buffer(sink, Vec::with_capacity(INITIAL_CAPACITY), false)
+    }
+
+    fn with_buffer(sink: W, buffer: Vec<u8>, keep: bool) -> Self {
         let mut framer = Framer {
             sink,
-            buffer: Vec::with_capacity(INITIAL_CAPACITY),
+            buffer,
             framing: false,
             frame_start: None,
-            commit_at: FRAME_SIZE_TARGET,
+            commit_at: if keep { usize::MAX } else { FRAME_SIZE_TARGET },
             check_at: 0,
-            keep: false,
+            keep,
         };
         framer.rearm();
         framer
@@ -62,16 +66,20 @@ impl<W: io::Write> Framer<W> {
     /// A framer whose buffer is the whole output, taken at the end with
     /// [`Framer::take_output`]. Writing frames out to a `Vec` sink copied
     /// every byte of the pickle once more (a tenth of a dump of short strs).
+    #[cfg(feature = "serde")]
     pub(crate) fn in_memory(sink: W) -> Self {
-        let mut framer = Framer {
-            keep: true,
-            ..Framer::new(sink)
-        };
-        framer.set_commit_at(usize::MAX);
-        framer
+        Framer::in_memory_with(sink, Vec::with_capacity(INITIAL_CAPACITY))
     }
 
-    /// The output of an [`in_memory`](Framer::in_memory) framer.
+    /// An in-memory framer (see `in_memory`) writing into `buffer` (empty;
+    /// its capacity is kept), which [`take_output`](Framer::take_output)
+    /// gives back.
+    pub(crate) fn in_memory_with(sink: W, buffer: Vec<u8>) -> Self {
+        debug_assert!(buffer.is_empty());
+        Framer::with_buffer(sink, buffer, true)
+    }
+
+    /// The output of an in-memory framer.
     pub(crate) fn take_output(&mut self) -> Vec<u8> {
         let output = std::mem::take(&mut self.buffer);
         self.rearm();

@@ -208,6 +208,68 @@ fn one_pickler_shares_its_memo_across_dumps() {
     );
 }
 
+/// `dumps` keeps its buffer, memo pages and task stack for the thread's
+/// next call: each call still starts from an empty memo, and small and
+/// large results, failures and calls from other threads in between change
+/// nothing — every result equals a fresh pickler's.
+#[test]
+fn dumps_in_a_row_each_start_afresh() {
+    let mut heap = heap();
+    let registry = Registry::new(&mut heap);
+    let shared = heap.new_str("shared");
+    let small = heap.new_list(vec![shared, shared]);
+    let items: Vec<_> = (0..3000)
+        .map(|i| {
+            let s = heap.new_str(&format!("item {i}"));
+            heap.new_list(vec![s, shared, s])
+        })
+        .collect();
+    let large = heap.new_list(items);
+    // Fast mode refuses cycles: a failure after some output and memo use.
+    let cyclic = heap.new_list(vec![shared]);
+    heap.list_append(cyclic, cyclic).unwrap();
+    let failing = heap.new_list(vec![shared, cyclic]);
+    for protocol in [0, 2, 4, 5] {
+        let options = DumpOptions::new().protocol(protocol).unwrap();
+        let fresh = |heap: &mut Heap, obj| {
+            let mut pickler = Pickler::new(Vec::new(), options);
+            pickler.dump(heap, &registry, obj).unwrap();
+            pickler.into_inner()
+        };
+        let (small_bytes, large_bytes) = (fresh(&mut heap, small), fresh(&mut heap, large));
+        assert!(small_bytes.len() < 100 && large_bytes.len() > 50_000);
+        for obj in [small, large, small, small, large, failing, small, large] {
+            if obj == failing {
+                let fast = options.fast(true);
+                assert!(dumps(&mut heap, &registry, obj, &fast).is_err());
+                continue;
+            }
+            let result = dumps(&mut heap, &registry, obj, &options);
+            let expected = if obj == small {
+                &small_bytes
+            } else {
+                &large_bytes
+            };
+            assert!(result.unwrap() == *expected, "protocol {protocol}");
+        }
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let mut other = self::heap();
+                let registry = Registry::new(&mut other);
+                let s = other.new_str("shared");
+                let list = other.new_list(vec![s, s]);
+                assert_eq!(
+                    dumps(&mut other, &registry, list, &options).unwrap(),
+                    small_bytes
+                );
+            });
+        });
+        assert_eq!(
+            dumps(&mut heap, &registry, small, &options).unwrap(),
+            small_bytes
+        );
+    }
+}
 #[test]
 fn deep_nesting_dumps_without_native_recursion_and_fast_mode_refuses_cycles() {
     std::thread::Builder::new()

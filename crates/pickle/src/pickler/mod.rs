@@ -6,6 +6,7 @@ mod buffers;
 mod containers;
 mod numbers;
 mod objects;
+mod scratch;
 mod strings;
 
 use std::io;
@@ -18,6 +19,7 @@ use crate::framing::Framer;
 use crate::opcodes::Opcode;
 use crate::spare::Room;
 use crate::{DumpOptions, Error, ErrorKind, Result};
+use scratch::Scratch;
 
 pub use buffers::BufferCallback;
 #[cfg(not(feature = "serde"))]
@@ -160,13 +162,22 @@ impl<W: io::Write> Pickler<W> {
     }
 
     fn with_framer(framer: Framer<W>, options: DumpOptions) -> Self {
+        // Room for a few levels of nesting: growing from empty took two
+        // reallocations in a dump of a small tuple.
+        Pickler::with_parts(framer, options, ObjTable::new(), Vec::with_capacity(16))
+    }
+
+    fn with_parts(
+        framer: Framer<W>,
+        options: DumpOptions,
+        memo: ObjTable<u32>,
+        tasks: Vec<Task>,
+    ) -> Self {
         Pickler {
             framer,
             options,
-            memo: ObjTable::new(),
-            // Room for a few levels of nesting: growing from empty took two
-            // reallocations in a dump of a small tuple.
-            tasks: Vec::with_capacity(16),
+            memo,
+            tasks,
             tails: Vec::new(),
             persistent_id: None,
             reducer_override: None,
@@ -721,10 +732,20 @@ pub fn dumps(
     obj: Obj,
     options: &DumpOptions,
 ) -> Result<Vec<u8>> {
-    // The framer's buffer is the result: frames are not copied out to a sink.
-    let mut pickler = Pickler::with_framer(Framer::in_memory(io::sink()), *options);
-    pickler.dump(heap, registry, obj)?;
-    Ok(pickler.framer.take_output())
+    // The framer's buffer is the result: frames are not copied out to a
+    // sink. The buffer, memo and task stack are this thread's kept ones.
+    let mut scratch = Scratch::take();
+    let framer = Framer::in_memory_with(io::sink(), std::mem::take(&mut scratch.buffer));
+    let memo = std::mem::take(&mut scratch.memo);
+    let tasks = std::mem::take(&mut scratch.tasks);
+    let mut pickler = Pickler::with_parts(framer, *options, memo, tasks);
+    let result = pickler.dump(heap, registry, obj);
+    scratch.buffer = pickler.framer.take_output();
+    scratch.memo = pickler.memo;
+    scratch.tasks = pickler.tasks;
+    let output = result.map(|()| scratch.output());
+    scratch.keep();
+    output
 }
 
 /// Pickles `obj` to `writer`.
