@@ -36,6 +36,14 @@ fn mismatch(ours: &[u8], theirs: &[u8]) -> String {
 const GRAPHS: &str = r#"
 import json, pickle, sys, values
 big = [b"x" * 70000, "y" * 70000, list(range(2500)), {i: -i for i in range(2000)}, set(range(1000))]
+# Small lists and tuples of atoms inside containers, at the bounds of the
+# pickler's task-free path for them (64 items, 16 not ints in the handle).
+s = "shared"
+edges = [[[1, s, (s, 2.5, None)], (True,), [], [[]], ("x",) * 4, [s], (s, s)],
+         [["s%d" % i for i in range(16)], ["s%d" % i for i in range(17)]],
+         [list(range(64)), list(range(65)), tuple(range(64)), tuple(range(65))],
+         [(1, 2**70), [1, 2**70], [1, b"b"], (1, [])], {"k": [1, 2], "j": (3,)}]
+big += edges
 def dump(v, p):
     try:
         return pickle.dumps(v, p).hex()

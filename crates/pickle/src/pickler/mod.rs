@@ -484,7 +484,11 @@ impl<W: io::Write> Pickler<W> {
     /// Saves items inline until one needs its own steps; returns its
     /// position in `items` and the item, or `None` when all were saved.
     #[inline]
-    fn save_inline_run(&mut self, heap: &Heap, items: &[Obj]) -> Result<Option<(usize, Obj)>> {
+    pub(super) fn save_inline_run(
+        &mut self,
+        heap: &Heap,
+        items: &[Obj],
+    ) -> Result<Option<(usize, Obj)>> {
         for (offset, &item) in items.iter().enumerate() {
             if !self.save_inline(heap, item)? {
                 return Ok(Some((offset, item)));
@@ -515,7 +519,7 @@ impl<W: io::Write> Pickler<W> {
             Object::Str(s) => self.save_str(obj, s)?,
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
-                None => return Ok(false),
+                None => return self.save_flat(heap, obj, object),
             },
         }
         Ok(true)
