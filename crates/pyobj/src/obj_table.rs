@@ -273,6 +273,10 @@ impl<V: Copy + Default> ObjTable<V> {
     /// assert_eq!((memo.get(a), memo.len()), (None, 0));
     /// ```
     pub fn reset(&mut self) {
+        if self.len == 0 {
+            // Nothing stored, so no page was made (a dump of one atom).
+            return;
+        }
         self.pages.reset();
         self.immediates.clear();
         self.len = 0;
