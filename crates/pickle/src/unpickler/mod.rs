@@ -103,6 +103,11 @@ impl<R: std::io::Read> Unpickler<IoRead<R>> {
 /// The most stack and memo entries a load reserves before it starts.
 const PRESIZE: usize = 1024;
 
+/// The most heap slots a load reserves before it starts (4 MiB of slot
+/// storage, reserved rather than touched); a larger load grows the heap as
+/// it goes, by doubling.
+const HEAP_PRESIZE: usize = 1 << 17;
+
 /// The fewest stack entries a load reserves: one allocation of this size
 /// costs what the first of the several growths from empty would.
 const STACK_FLOOR: usize = 32;
@@ -166,6 +171,10 @@ impl<R: Read> Unpickler<R> {
         let expected = (self.reader.remaining_hint() / 8).min(PRESIZE);
         self.stack.reserve(expected.max(STACK_FLOOR));
         self.memo.reserve(expected);
+        // Room in the heap for about as many objects, up to HEAP_PRESIZE:
+        // growing a fresh heap's slots by doubling copied them all each
+        // time (15% of loading `grouped`, 20,000 strs in 290 KB).
+        heap.reserve((self.reader.remaining_hint() / 8).min(HEAP_PRESIZE));
         self.proto = 0;
         self.spent = 0;
         let result = self.run(heap, registry);
