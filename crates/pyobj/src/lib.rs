@@ -46,6 +46,8 @@
 //! marks from explicit roots with an explicit stack and sweeps the rest, so
 //! reclaiming a cyclic graph of millions of objects is one linear pass.
 
+// One module may use `unsafe`: `chunks` (shared storage for the text of
+// medium strs; its invariants are stated there and at each use).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
