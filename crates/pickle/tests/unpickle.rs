@@ -384,3 +384,41 @@ fn pickletester_bad_inputs_fail_like_cpython() {
         mismatched.join("\n")
     );
 }
+
+/// Unpicklers leave their stack, marks and memo vectors to the next one on
+/// the thread: a new unpickler still starts with an empty memo and stack,
+/// after a load that succeeded, one that failed halfway, and beside another
+/// unpickler that is still alive.
+#[test]
+fn each_unpickler_starts_empty_after_others_on_its_thread() {
+    let mut heap = heap();
+    let mut registry = Registry::new(&mut heap);
+    // ['a', 'a'] at protocol 2, memo index 0 holding the list.
+    let shared = b"\x80\x02]q\x00(X\x01\x00\x00\x00aq\x01h\x01e.";
+    // MARK, a str memoized at index 0, then an unknown opcode.
+    let failing = b"\x80\x02(X\x01\x00\x00\x00bq\x00\xff";
+    // Fetches memo index 0, which a fresh unpickler does not have.
+    let fetch = b"\x80\x02h\x00.";
+    for _ in 0..3 {
+        let obj = Unpickler::from_slice(shared, LoadOptions::new())
+            .load(&mut heap, &mut registry)
+            .unwrap();
+        assert_eq!(heap.repr(obj).unwrap(), "['a', 'a']");
+        assert!(Unpickler::from_slice(failing, LoadOptions::new())
+            .load(&mut heap, &mut registry)
+            .is_err());
+        let err = Unpickler::from_slice(fetch, LoadOptions::new())
+            .load(&mut heap, &mut registry)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("Memo value not found at index 0"),
+            "{err}"
+        );
+    }
+    // Two alive at once: the second gets nothing kept, and neither sees
+    // the other's memo.
+    let mut first = Unpickler::from_slice(shared, LoadOptions::new());
+    let mut second = Unpickler::from_slice(fetch, LoadOptions::new());
+    assert!(first.load(&mut heap, &mut registry).is_ok());
+    assert!(second.load(&mut heap, &mut registry).is_err());
+}

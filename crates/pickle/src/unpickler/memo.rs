@@ -14,6 +14,22 @@ pub(super) struct Memo {
 }
 
 impl Memo {
+    /// An empty memo whose dense part reuses `dense` (emptied).
+    pub(super) fn with_dense(mut dense: Vec<Option<Obj>>) -> Memo {
+        dense.clear();
+        Memo {
+            dense,
+            ..Memo::default()
+        }
+    }
+
+    /// Takes the dense part's vector, leaving the memo empty.
+    pub(super) fn take_dense(&mut self) -> Vec<Option<Obj>> {
+        self.filled = 0;
+        self.sparse.clear();
+        std::mem::take(&mut self.dense)
+    }
+
     /// Room for `additional` more dense entries.
     pub(super) fn reserve(&mut self, additional: usize) {
         self.dense.reserve(additional);

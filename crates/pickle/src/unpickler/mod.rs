@@ -2,6 +2,7 @@
 //! `load_<opcode>` method in its family's file.
 
 mod containers;
+mod kept;
 mod memo;
 mod numbers;
 mod objects;
@@ -15,6 +16,7 @@ use crate::opcodes::Opcode;
 use crate::read::{IoRead, Read, SliceRead};
 use crate::resolve::{Resolver, StrictResolver};
 use crate::{Error, ErrorKind, LoadOptions, Result};
+use kept::Kept;
 
 /// The longest text argument (a protocol-0 line) accepted, so a pickle of one
 /// endless line cannot grow a buffer without bound.
@@ -71,6 +73,19 @@ pub struct Unpickler<R> {
     at: (u64, Option<Opcode>),
 }
 
+impl<R> Drop for Unpickler<R> {
+    /// Leaves the stack, marks and memo vectors for the thread's next
+    /// unpickler (see `kept.rs`).
+    fn drop(&mut self) {
+        Kept {
+            stack: std::mem::take(&mut self.stack),
+            marks: std::mem::take(&mut self.marks),
+            memo: self.memo.take_dense(),
+        }
+        .keep();
+    }
+}
+
 impl<R> std::fmt::Debug for Unpickler<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Unpickler")
@@ -115,12 +130,13 @@ const STACK_FLOOR: usize = 32;
 impl<R: Read> Unpickler<R> {
     /// An unpickler over `reader` with the strict resolver.
     pub fn new(reader: R, options: LoadOptions) -> Self {
+        let kept = Kept::take();
         Unpickler {
             reader,
             options,
-            memo: memo::Memo::default(),
-            stack: Vec::new(),
-            marks: Vec::new(),
+            memo: memo::Memo::with_dense(kept.memo),
+            stack: kept.stack,
+            marks: kept.marks,
             proto: 0,
             scratch: Vec::new(),
             spent: 0,
