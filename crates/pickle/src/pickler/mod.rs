@@ -455,13 +455,27 @@ impl<W: io::Write> Pickler<W> {
                 if payload.len() != *len {
                     return Err(dict_changed_size());
                 }
+                // Pair by pair, each entry read once (a batch may start or
+                // end at a value, where an earlier batch deferred).
                 let mut deferred = None;
-                for i in pos..end {
-                    let item = dict_item(payload, i)?;
-                    if !self.save_inline(heap, item)? {
-                        deferred = Some((i - pos, item));
+                let mut i = pos;
+                while i < end {
+                    let (key, value) = payload.slot(i / 2).ok_or_else(dict_changed_size)?;
+                    if i.is_multiple_of(2) {
+                        if !self.save_inline(heap, key)? {
+                            deferred = Some((i - pos, key));
+                            break;
+                        }
+                        i += 1;
+                        if i == end {
+                            break;
+                        }
+                    }
+                    if !self.save_inline(heap, value)? {
+                        deferred = Some((i - pos, value));
                         break;
                     }
+                    i += 1;
                 }
                 deferred
             }
@@ -696,13 +710,6 @@ fn seq_items(heap: &Heap, seq: Obj) -> Result<&[Obj]> {
             ),
         )),
     }
-}
-
-/// Item `i` of a dict's keys and values interleaved (see [`Items::Dict`]).
-#[inline]
-fn dict_item(dict: &pyobj::Dict, i: usize) -> Result<Obj> {
-    let (key, value) = dict.slot(i / 2).ok_or_else(dict_changed_size)?;
-    Ok(if i.is_multiple_of(2) { key } else { value })
 }
 
 #[cold]
