@@ -81,14 +81,14 @@ impl<W: std::io::Write> Pickler<W> {
             ));
         }
         // What a pickle names must be what loading that name gives back.
-        if let Some(registered) = registry.lookup(&module, &name) {
+        if let Some(registered) = registry.lookup(module, name) {
             if registered != obj {
                 let reason = format!("it's not the same object as {module}.{name}");
                 return Err(cant_pickle(heap, obj, &reason));
             }
         }
         if protocol >= 2 {
-            if let Some(code) = registry.extension_code(&module, &name) {
+            if let Some(code) = registry.extension_code(module, name) {
                 if code <= 0xff {
                     self.framer.write(&[Opcode::EXT1 as u8, code as u8]);
                 } else if code <= 0xffff {
@@ -111,7 +111,7 @@ impl<W: std::io::Write> Pickler<W> {
         }
         if let Some((parent_name, last)) = nested {
             // Protocols below 4 spell a nested name as getattr(parent, last).
-            let Some(parent) = registry.lookup(&module, parent_name) else {
+            let Some(parent) = registry.lookup(module, parent_name) else {
                 let reason = format!("attribute lookup {name} on {module} failed");
                 return Err(cant_pickle(heap, obj, &reason));
             };
