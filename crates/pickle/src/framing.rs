@@ -79,6 +79,35 @@ impl<W: io::Write> Framer<W> {
         Framer::with_buffer(sink, buffer, true)
     }
 
+    /// The buffer's capacity (an in-memory framer's output goes there).
+    pub(crate) fn buffer_capacity(&self) -> usize {
+        self.buffer.capacity()
+    }
+
+    /// The output of an in-memory framer, as a copy of its exact size when
+    /// it is at most `copy_max` bytes (the buffer is then kept, cleared),
+    /// or else the buffer itself (as [`take_output`](Framer::take_output)).
+    /// Clearing keeps the capacity, so the per-save bound stays valid.
+    pub(crate) fn output_copied_up_to(&mut self, copy_max: usize) -> Vec<u8> {
+        if self.buffer.len() <= copy_max {
+            let output = self.buffer.clone();
+            self.buffer.clear();
+            output
+        } else {
+            self.take_output()
+        }
+    }
+
+    /// Makes an in-memory framer as new (no frame open, whatever a failed
+    /// dump left), keeping its buffer's capacity.
+    pub(crate) fn reset_in_memory(&mut self) {
+        debug_assert!(self.keep);
+        self.buffer.clear();
+        self.framing = false;
+        self.frame_start = None;
+        self.set_commit_at(usize::MAX);
+    }
+
     /// The output of an in-memory framer.
     pub(crate) fn take_output(&mut self) -> Vec<u8> {
         let output = std::mem::take(&mut self.buffer);

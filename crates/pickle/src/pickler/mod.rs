@@ -19,7 +19,6 @@ use crate::framing::Framer;
 use crate::opcodes::Opcode;
 use crate::spare::Room;
 use crate::{DumpOptions, Error, ErrorKind, Result};
-use scratch::Scratch;
 
 pub use buffers::BufferCallback;
 #[cfg(not(feature = "serde"))]
@@ -744,18 +743,11 @@ pub fn dumps(
     options: &DumpOptions,
 ) -> Result<Vec<u8>> {
     // The framer's buffer is the result: frames are not copied out to a
-    // sink. The buffer, memo and task stack are this thread's kept ones.
-    let mut scratch = Scratch::take();
-    let framer = Framer::in_memory_with(io::sink(), std::mem::take(&mut scratch.buffer));
-    let memo = std::mem::take(&mut scratch.memo);
-    let tasks = std::mem::take(&mut scratch.tasks);
-    let mut pickler = Pickler::with_parts(framer, *options, memo, tasks);
+    // sink. The pickler (buffer, memo, task stack) is this thread's kept one.
+    let mut pickler = scratch::take(*options);
     let result = pickler.dump(heap, registry, obj);
-    scratch.buffer = pickler.framer.take_output();
-    scratch.memo = pickler.memo;
-    scratch.tasks = pickler.tasks;
-    let output = result.map(|()| scratch.output());
-    scratch.keep();
+    let output = result.map(|()| scratch::output(&mut pickler));
+    scratch::keep(pickler);
     output
 }
 

@@ -1,5 +1,6 @@
-//! What [`dumps`](super::dumps) keeps between calls on one thread: the
-//! output buffer, the memo's pages and the task stack.
+//! What [`dumps`](super::dumps) keeps between calls on one thread: its
+//! whole in-memory pickler, with the output buffer, the memo's pages and
+//! the task stack.
 //!
 //! Pickling a small object is mostly fixed cost. Allocating those three
 //! and freeing them again was over a quarter of the instructions of
@@ -18,78 +19,80 @@
 //! nothing kept and allocates its own.
 
 use std::cell::Cell;
+use std::io;
 
 use pyobj::ObjTable;
 
-use super::Task;
-use crate::framing::INITIAL_CAPACITY;
+use super::Pickler;
+use crate::framing::{Framer, INITIAL_CAPACITY};
+use crate::DumpOptions;
 
 /// Results up to this size are copied out, and the buffer kept: within
 /// glibc's per-thread cache (1,032 bytes), where allocating the copy is
 /// cheap.
 const COPY_OUT_MAX: usize = 1024;
 
-/// A task stack that grew past this (deep nesting) is not kept.
-const MAX_KEPT_TASKS: usize = 1024;
+/// A task stack, reduce-tail stack or fast-mode set that grew past this
+/// (deep nesting) is not kept.
+const MAX_KEPT: usize = 1024;
 
-/// The reusable parts of a pickler.
-pub(super) struct Scratch {
-    pub(super) buffer: Vec<u8>,
-    pub(super) memo: ObjTable<u32>,
-    pub(super) tasks: Vec<Task>,
-}
+/// The in-memory pickler `dumps` uses, kept whole: making and dropping
+/// its fields (and moving the memo in and out of it) was a third of a
+/// dump of `None`.
+type Kept = Box<Pickler<io::Sink>>;
 
 thread_local! {
-    static KEPT: Cell<Option<Box<Scratch>>> = const { Cell::new(None) };
+    static KEPT: Cell<Option<Kept>> = const { Cell::new(None) };
 }
 
-impl Scratch {
-    fn new() -> Box<Scratch> {
-        Box::new(Scratch {
-            buffer: Vec::with_capacity(INITIAL_CAPACITY),
-            memo: ObjTable::new(),
-            // Room for a few levels of nesting: growing from empty took two
-            // reallocations in a dump of a small tuple.
-            tasks: Vec::with_capacity(16),
-        })
-    }
-
-    /// This thread's kept scratch, or a new one. Boxed, so that taking
-    /// and keeping it moves a pointer, not the parts.
-    pub(super) fn take() -> Box<Scratch> {
-        let mut scratch = KEPT
-            .try_with(Cell::take)
-            .ok()
-            .flatten()
-            .unwrap_or_else(Scratch::new);
-        if scratch.buffer.capacity() < INITIAL_CAPACITY {
-            // The last result took the buffer with it.
-            scratch.buffer = Vec::with_capacity(INITIAL_CAPACITY);
+/// This thread's kept pickler set to `options`, or a new one. Boxed, so
+/// that taking and keeping it moves a pointer.
+pub(super) fn take(options: DumpOptions) -> Kept {
+    match KEPT.try_with(Cell::take).ok().flatten() {
+        Some(mut pickler) => {
+            pickler.options = options;
+            if pickler.framer.buffer_capacity() < INITIAL_CAPACITY {
+                // The last result took the buffer with it.
+                pickler.framer =
+                    Framer::in_memory_with(io::sink(), Vec::with_capacity(INITIAL_CAPACITY));
+            }
+            pickler
         }
-        scratch
+        None => Box::new(Pickler::with_parts(
+            Framer::in_memory_with(io::sink(), Vec::with_capacity(INITIAL_CAPACITY)),
+            options,
+            ObjTable::new(),
+            // Room for a few levels of nesting: growing from empty took
+            // two reallocations in a dump of a small tuple.
+            Vec::with_capacity(16),
+        )),
     }
+}
 
-    /// The result of a dump whose output is in `self.buffer`: a copy of a
-    /// small one, or the buffer itself.
-    pub(super) fn output(&mut self) -> Vec<u8> {
-        if self.buffer.len() <= COPY_OUT_MAX {
-            let output = self.buffer.clone();
-            self.buffer.clear();
-            output
-        } else {
-            std::mem::take(&mut self.buffer)
-        }
-    }
+/// The result of a finished dump: a copy of a small one (the buffer is
+/// kept), or the buffer itself.
+pub(super) fn output(pickler: &mut Pickler<io::Sink>) -> Vec<u8> {
+    pickler.framer.output_copied_up_to(COPY_OUT_MAX)
+}
 
-    /// Resets this scratch and keeps it for the thread's next dump.
-    pub(super) fn keep(mut self: Box<Self>) {
-        self.buffer.clear();
-        self.memo.reset();
-        if self.tasks.capacity() > MAX_KEPT_TASKS {
-            self.tasks = Vec::with_capacity(16);
+/// Resets `pickler` (memo, stacks, buffer) and keeps it for the thread's
+/// next dump.
+pub(super) fn keep(mut pickler: Kept) {
+    pickler.framer.reset_in_memory();
+    pickler.memo.reset();
+    fn tidy<T>(v: &mut Vec<T>) {
+        if v.capacity() > MAX_KEPT {
+            *v = Vec::new();
         }
-        self.tasks.clear();
-        // A thread being torn down has no store; the scratch is dropped.
-        let _ = KEPT.try_with(|kept| kept.set(Some(self)));
+        v.clear();
     }
+    tidy(&mut pickler.tasks);
+    tidy(&mut pickler.tails);
+    if pickler.in_progress.capacity() > MAX_KEPT {
+        pickler.in_progress = Default::default();
+    }
+    pickler.in_progress.clear();
+    pickler.scratch.clear();
+    // A thread being torn down has no store; the pickler is dropped.
+    let _ = KEPT.try_with(|kept| kept.set(Some(pickler)));
 }
