@@ -30,7 +30,10 @@ const FLAT_MAX_SLOTS: usize = 16;
 fn all_atoms(heap: &Heap, items: &[Obj]) -> bool {
     // Counting the slots first costs a test of each handle: a list of
     // fifty strs is turned down without looking up any of them.
-    if items.len() > FLAT_MAX || items.iter().filter(|item| item.is_slot()).count() > FLAT_MAX_SLOTS
+    // (Not needed when there are too few items to exceed the bound.)
+    if items.len() > FLAT_MAX
+        || (items.len() > FLAT_MAX_SLOTS
+            && items.iter().filter(|item| item.is_slot()).count() > FLAT_MAX_SLOTS)
     {
         return false;
     }
