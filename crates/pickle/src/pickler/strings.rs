@@ -99,8 +99,9 @@ impl<W: std::io::Write> Pickler<W> {
             let encode = registry.lookup("_codecs", "encode").ok_or_else(|| {
                 Error::new(ErrorKind::Pickling, "_codecs.encode is not registered")
             })?;
-            let text = pyobj::Str::from_code_points(data.iter().map(|&b| b as u32))?;
-            let text = heap.new_str_from(text);
+            // Latin-1: each byte is the code point of the same value.
+            let text: String = data.iter().map(|&b| char::from(b)).collect();
+            let text = heap.new_str(&text);
             // CPython's 'latin1' is one interned constant, so it is memoized once.
             let latin1 = heap.intern("latin1");
             (encode, heap.new_tuple(vec![text, latin1]))
