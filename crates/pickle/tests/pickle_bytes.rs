@@ -43,6 +43,16 @@ edges = [[[1, s, (s, 2.5, None)], (True,), [], [[]], ("x",) * 4, [s], (s, s)],
          [["s%d" % i for i in range(16)], ["s%d" % i for i in range(17)]],
          [list(range(64)), list(range(65)), tuple(range(64)), tuple(range(65))],
          [(1, 2**70), [1, 2**70], [1, b"b"], (1, [])], {"k": [1, 2], "j": (3,)}]
+# Containers begun inside a batch (the pickler's nested path): one-item
+# lists and dicts, depth past the nesting bound, shared and recursive
+# members, a tuple reached again from inside itself, batch-sized members.
+t = ([], "x"); t[0].append(t)
+inner = {"a": [1, (2, [3])]}
+deep = [[[[[[[1, [2]]]]]]]]
+d = {}; d["self"] = [d, (d,)]
+edges += [[t], [[inner, inner], {"i": inner}], [[[{}], [()]], [[1]], {1: {2: {}}}], deep, [d],
+          [list(range(1000)), list(range(1001)), {i: [i] for i in range(999)}, {i: i for i in range(1000)}],
+          [{"one": [1]}, [{"k": (1,)}], ((), [()], ((),))]]
 big += edges
 def dump(v, p):
     try:

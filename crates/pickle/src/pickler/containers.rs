@@ -3,54 +3,32 @@
 
 use std::rc::Rc;
 
-use pyobj::{Heap, Int, Kind, Obj, Object};
+use pyobj::{Heap, Kind, Obj, Object};
 use reduce::Registry;
 
 use super::strings::tail;
 use super::{write_get_after_pop, Items, Pickler, ReduceTail, Task};
 use crate::opcodes::Opcode;
-use crate::{Error, ErrorKind, Result};
+use crate::Result;
 
 /// Items per MARK…APPENDS/SETITEMS/ADDITEMS batch, as in CPython.
 const BATCHSIZE: usize = 1000;
 
-/// The most items a list or tuple may have to be saved by
-/// [`Pickler::save_flat`], and the most of them that may be objects in
-/// slots (not ints carried in their handles). It scans them before writing
-/// anything: about 24 instructions for each slot looked up, 4 for an int
-/// in its handle, against some 600 that the task stack costs a container.
-/// A scan past these bounds would cost more than it saves (dumping lists
-/// of fifty strs took 16% more instructions with no bound on slots).
-const FLAT_MAX: usize = 64;
-const FLAT_MAX_SLOTS: usize = 16;
+/// How many containers deep a batch's items are begun on the spot (see
+/// [`Pickler::save_nested`]) before the rest go through the task stack:
+/// each level is a few frames of native stack. pyperformance's `LIST` (a
+/// list of lists of lists of ints) needs two.
+pub(super) const MAX_NESTED: u32 = 4;
 
-/// Whether `items` are all atoms, saved by `save_inline` with no steps of
-/// their own and without reaching any container (ints, floats, bools, None
-/// and strs), within the bounds above.
-fn all_atoms(heap: &Heap, items: &[Obj]) -> bool {
-    // Counting the slots first costs a test of each handle: a list of
-    // fifty strs is turned down without looking up any of them.
-    // (Not needed when there are too few items to exceed the bound.)
-    if items.len() > FLAT_MAX
-        || (items.len() > FLAT_MAX_SLOTS
-            && items.iter().filter(|item| item.is_slot()).count() > FLAT_MAX_SLOTS)
-    {
-        return false;
-    }
-    items.iter().all(|&item| {
-        matches!(
-            heap.slot_object(item),
-            // `None` is an int carried in its handle.
-            Ok(None
-                | Some(
-                    Object::None
-                        | Object::Bool(_)
-                        | Object::Int(Int::Small(_))
-                        | Object::Float(_)
-                        | Object::Str(_)
-                ))
-        )
-    })
+/// How [`Pickler::save_nested`] left a container it was given.
+pub(super) enum Nested {
+    /// Written whole: the batch that met it goes on.
+    Saved,
+    /// Begun: its header is written and the rest of it is on the task
+    /// stack, which the batch that met it must resume below.
+    Started,
+    /// Not begun (not a list, tuple or dict it takes): schedule a save.
+    Deferred,
 }
 
 impl<W: std::io::Write> Pickler<W> {
@@ -91,7 +69,7 @@ impl<W: std::io::Write> Pickler<W> {
             // about a third of pickling pyperformance's nested lists.
             self.framer.write_byte(Opcode::MARK as u8);
             self.tasks.push(Task::Op(op));
-            if self.save_items(heap, items, 0, count)? {
+            if self.save_items(heap, items, 0, count, 0)? {
                 self.tasks.pop();
                 self.framer.write_byte(op as u8);
             }
@@ -111,49 +89,59 @@ impl<W: std::io::Write> Pickler<W> {
         Ok(())
     }
 
-    /// Saves a small list or tuple of atoms (see [`all_atoms`]) met among a
-    /// container's items on the spot, as the task stack would: the same
-    /// bytes, with no tasks. Nested small lists are most of pyperformance's
-    /// `LIST` (thirty lists of at most ten ints): 25.9K -> 21.7K
-    /// instructions per dump, `TUPLE` 2.6K -> 2.4K. (Dicts were tried too:
-    /// `MICRO_DICT`, a hundred 10-key dicts, took 10% more, the scan
-    /// costing more than the tasks it saved, as a dict's single batch is
-    /// already written without them.) False, with nothing written, for
-    /// any other object, in fast mode and below protocol 2 (whose forms
-    /// differ).
-    pub(super) fn save_flat(&mut self, heap: &Heap, obj: Obj, object: &Object) -> Result<bool> {
-        if self.options.protocol < 2 || self.options.fast {
-            return Ok(false);
+    /// Begins a list, tuple or dict met among a batch's items right away,
+    /// `depth` containers below the batch's own: its header and memo store
+    /// are written, then its items as a batch of their own (which may
+    /// begin containers too, down to [`MAX_NESTED`]). Written whole, the
+    /// batch that met it goes on in place; otherwise the rest of it is on
+    /// the task stack, exactly as `save` would have scheduled it, and the
+    /// batch that met it resumes below that. The bytes are `save`'s; what
+    /// this saves is the trip through the task stack for the container and
+    /// for the batch around it, some 550 instructions a container
+    /// (pyperformance's `MICRO_DICT`, a hundred 10-key dicts: 166K ->
+    /// 132K per dump).
+    ///
+    /// Not taken (`Deferred`, nothing written) below protocol 2 (whose
+    /// forms differ), in fast mode, with a persistent_id hook, for lists of
+    /// more than one batch and for dicts of a batch or more or with holes.
+    pub(super) fn save_nested(&mut self, heap: &Heap, obj: Obj, depth: u32) -> Result<Nested> {
+        if self.options.protocol < 2 || self.options.fast || self.persistent_id.is_some() {
+            return Ok(Nested::Deferred);
         }
-        let flat = match object {
-            Object::List(items) => all_atoms(heap, items),
-            Object::Tuple(items) => !items.is_empty() && all_atoms(heap, items),
-            _ => false,
+        let Some(object) = heap.slot_object(obj)? else {
+            return Ok(Nested::Deferred);
         };
-        if !flat {
-            return Ok(false);
-        }
-        // The frame check a save begins with (the items make their own).
-        self.framer.maybe_commit()?;
-        match object {
-            Object::List(items) => {
+        // What closes the container, and its items.
+        let (close, items, count) = match object {
+            Object::List(items) if items.len() <= BATCHSIZE => {
+                // The frame check a save begins with (the items make their own).
+                self.framer.maybe_commit()?;
                 self.framer.write_byte(Opcode::EMPTY_LIST as u8);
                 self.memoize(obj)?;
-                match items.len() {
-                    0 => {}
-                    1 => {
-                        self.save_atom(heap, items[0])?;
-                        self.framer.write_byte(Opcode::APPEND as u8);
-                    }
+                let close = match items.len() {
+                    0 => return Ok(Nested::Saved),
+                    1 => Opcode::APPEND,
                     _ => {
                         self.framer.write_byte(Opcode::MARK as u8);
-                        self.save_atoms(heap, items)?;
-                        self.framer.write_byte(Opcode::APPENDS as u8);
+                        Opcode::APPENDS
                     }
-                }
+                };
+                // Most items are atoms: one run over them, and the close.
+                let Some((at, _)) = self.save_inline_run(heap, items)? else {
+                    self.framer.write_byte(close as u8);
+                    return Ok(Nested::Saved);
+                };
+                (Task::Op(close), Items::Seq(obj), (at, items.len()))
             }
             Object::Tuple(items) => {
-                let op = match items.len() {
+                self.framer.maybe_commit()?;
+                let len = items.len();
+                let close = match len {
+                    0 => {
+                        // Never memoized.
+                        self.framer.write_byte(Opcode::EMPTY_TUPLE as u8);
+                        return Ok(Nested::Saved);
+                    }
                     1 => Opcode::TUPLE1,
                     2 => Opcode::TUPLE2,
                     3 => Opcode::TUPLE3,
@@ -162,32 +150,61 @@ impl<W: std::io::Write> Pickler<W> {
                         Opcode::TUPLE
                     }
                 };
-                self.save_atoms(heap, items)?;
-                // Atoms cannot lead back to the tuple: no recursion check.
-                self.framer.write_byte(op as u8);
-                self.memoize(obj)?;
+                let Some((at, _)) = self.save_inline_run(heap, items)? else {
+                    // Items saved on the spot cannot be the tuple (it is
+                    // not in the memo yet): no recursion check.
+                    self.framer.write_byte(close as u8);
+                    self.memoize(obj)?;
+                    return Ok(Nested::Saved);
+                };
+                (
+                    Task::FinishTuple { tuple: obj, len },
+                    Items::Seq(obj),
+                    (at, len),
+                )
             }
-            _ => {}
+            Object::Dict(dict) if dict.len() < BATCHSIZE && dict.slot_count() == dict.len() => {
+                self.framer.maybe_commit()?;
+                self.framer.write_byte(Opcode::EMPTY_DICT as u8);
+                self.memoize(obj)?;
+                let len = dict.len();
+                let close = match len {
+                    0 => return Ok(Nested::Saved),
+                    1 => Opcode::SETITEM,
+                    _ => {
+                        self.framer.write_byte(Opcode::MARK as u8);
+                        Opcode::SETITEMS
+                    }
+                };
+                (
+                    Task::Op(close),
+                    Items::Dict { dict: obj, len },
+                    (0, 2 * len),
+                )
+            }
+            _ => return Ok(Nested::Deferred),
+        };
+        // The rest as a batch of its own, from the first item that was not
+        // an atom (which that batch may begin in turn), its close pushed
+        // first so that anything left for the task stack runs before it.
+        let (from, count) = count;
+        self.tasks.push(close);
+        if !self.save_items(heap, items, from, count, depth)? {
+            return Ok(Nested::Started);
         }
-        Ok(true)
-    }
-
-    /// Saves items [`all_atoms`] accepted, through the loop that saves a
-    /// batch's items (inlining `save_inline` here again made its str path
-    /// slower: 28% more instructions dumping lists of fifty strs).
-    fn save_atoms(&mut self, heap: &Heap, items: &[Obj]) -> Result<()> {
-        match self.save_inline_run(heap, items)? {
-            None => Ok(()),
-            Some(_) => Err(Error::new(
-                ErrorKind::Pickling,
-                "internal: an atom needed steps of its own",
-            )),
+        match self.tasks.pop() {
+            Some(Task::Op(op)) => self.framer.write_byte(op as u8),
+            // A tuple's items may have led back to it (through a container
+            // begun here): its finish makes CPython's recursion check.
+            Some(Task::FinishTuple { tuple, len }) => self.finish_tuple(tuple, len)?,
+            _ => {
+                return Err(crate::Error::new(
+                    crate::ErrorKind::Pickling,
+                    "internal: a nested container's close is missing",
+                ))
+            }
         }
-    }
-
-    /// Saves an item [`all_atoms`] accepted.
-    fn save_atom(&mut self, heap: &Heap, item: Obj) -> Result<()> {
-        self.save_atoms(heap, std::slice::from_ref(&item))
+        Ok(Nested::Saved)
     }
 
     /// Schedules protocol 0's item-by-item form: `width` items, then `op`.

@@ -19,6 +19,7 @@ use crate::framing::Framer;
 use crate::opcodes::Opcode;
 use crate::spare::Room;
 use crate::{DumpOptions, Error, ErrorKind, Result};
+use containers::{Nested, MAX_NESTED};
 
 pub use buffers::BufferCallback;
 #[cfg(not(feature = "serde"))]
@@ -296,7 +297,7 @@ impl<W: io::Write> Pickler<W> {
             match task {
                 Task::Save(obj) => self.save(heap, registry, obj, true)?,
                 Task::SaveItems { items, pos, end } => {
-                    self.save_items(heap, items, pos, end)?;
+                    self.save_items(heap, items, pos, end, 0)?;
                 }
                 Task::SaveGroups {
                     items,
@@ -440,58 +441,92 @@ impl<W: io::Write> Pickler<W> {
     /// first item that needs steps of its own, schedules it and the rest.
     /// Answers whether every item was saved on the spot.
     #[inline(always)]
-    fn save_items(&mut self, heap: &Heap, items: Items, pos: usize, end: usize) -> Result<bool> {
-        let deferred = match &items {
-            Items::Copied(all) => self.save_inline_run(heap, &all[pos..end])?,
-            Items::Seq(seq) => {
-                // A list that shrank meanwhile (a hook changed it) ends the
-                // batch early, as CPython's index loop does.
-                let all = seq_items(heap, *seq)?;
-                self.save_inline_run(heap, &all[pos.min(all.len())..end.min(all.len())])?
-            }
-            Items::Dict { dict, len } => {
-                let payload = heap.as_dict(*dict)?;
-                if payload.len() != *len {
-                    return Err(dict_changed_size());
+    pub(super) fn save_items(
+        &mut self,
+        heap: &Heap,
+        items: Items,
+        mut pos: usize,
+        end: usize,
+        depth: u32,
+    ) -> Result<bool> {
+        loop {
+            let deferred = match &items {
+                Items::Copied(all) => self.save_inline_run(heap, &all[pos..end])?,
+                Items::Seq(seq) => {
+                    // A list that shrank meanwhile (a hook changed it) ends the
+                    // batch early, as CPython's index loop does.
+                    let all = seq_items(heap, *seq)?;
+                    self.save_inline_run(heap, &all[pos.min(all.len())..end.min(all.len())])?
                 }
-                // Pair by pair, each entry read once (a batch may start or
-                // end at a value, where an earlier batch deferred).
-                let mut deferred = None;
-                let mut i = pos;
-                while i < end {
-                    let (key, value) = payload.slot(i / 2).ok_or_else(dict_changed_size)?;
-                    if i.is_multiple_of(2) {
-                        if !self.save_inline(heap, key)? {
-                            deferred = Some((i - pos, key));
+                Items::Dict { dict, len } => {
+                    let payload = heap.as_dict(*dict)?;
+                    if payload.len() != *len {
+                        return Err(dict_changed_size());
+                    }
+                    // Pair by pair, each entry read once (a batch may start or
+                    // end at a value, where an earlier batch deferred).
+                    let mut deferred = None;
+                    let mut i = pos;
+                    while i < end {
+                        let (key, value) = payload.slot(i / 2).ok_or_else(dict_changed_size)?;
+                        if i.is_multiple_of(2) {
+                            if !self.save_inline(heap, key)? {
+                                deferred = Some((i - pos, key));
+                                break;
+                            }
+                            i += 1;
+                            if i == end {
+                                break;
+                            }
+                        }
+                        if !self.save_inline(heap, value)? {
+                            deferred = Some((i - pos, value));
                             break;
                         }
                         i += 1;
-                        if i == end {
-                            break;
-                        }
                     }
-                    if !self.save_inline(heap, value)? {
-                        deferred = Some((i - pos, value));
-                        break;
-                    }
-                    i += 1;
+                    deferred
                 }
-                deferred
+            };
+            let Some((offset, item)) = deferred else {
+                return Ok(true);
+            };
+            let next = pos + offset + 1;
+            let below = self.tasks.len();
+            let nested = if depth < MAX_NESTED {
+                self.save_nested(heap, item, depth + 1)?
+            } else {
+                Nested::Deferred
+            };
+            match nested {
+                Nested::Saved => pos = next,
+                Nested::Started => {
+                    // The batch resumes after the rest of the item.
+                    if next < end {
+                        self.tasks.insert(
+                            below,
+                            Task::SaveItems {
+                                items,
+                                pos: next,
+                                end,
+                            },
+                        );
+                    }
+                    return Ok(false);
+                }
+                Nested::Deferred => {
+                    if next < end {
+                        self.tasks.push(Task::SaveItems {
+                            items,
+                            pos: next,
+                            end,
+                        });
+                    }
+                    self.tasks.push(Task::Save(item));
+                    return Ok(false);
+                }
             }
-        };
-        let Some((offset, item)) = deferred else {
-            return Ok(true);
-        };
-        let next = pos + offset + 1;
-        if next < end {
-            self.tasks.push(Task::SaveItems {
-                items,
-                pos: next,
-                end,
-            });
         }
-        self.tasks.push(Task::Save(item));
-        Ok(false)
     }
 
     /// Saves items inline until one needs its own steps; returns its
@@ -532,7 +567,7 @@ impl<W: io::Write> Pickler<W> {
             Object::Str(s) => self.save_str(obj, s)?,
             _ => match self.memo.get(obj) {
                 Some(index) => self.write_get(index)?,
-                None => return self.save_flat(heap, obj, object),
+                None => return Ok(false),
             },
         }
         Ok(true)
