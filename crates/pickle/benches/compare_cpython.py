@@ -7,7 +7,11 @@ pickle.loads / pickle.dumps there (best of at least ROUNDS rounds, more
 for short workloads; each result is freed after the clock stops), runs
 `cargo run --release -p pickle --example pickle_timings` on the same files, and
 prints a Markdown table of times and ratios (CPython / ours: above 1 means we
-are faster) with their geometric means.
+are faster) with their geometric means. serde-pickle's times (taken by
+pickle_timings too) are marked "lossy" where its re-dump, loaded by CPython,
+is not equal to the original: its value model replaces what it cannot
+represent (pyperformance's DICT holds a datetime.date, which it loads and
+writes as None), so it timed another object.
 """
 import datetime
 import json
@@ -136,6 +140,19 @@ def best(fn):
     return result
 
 
+def serde_faithful(path):
+    """Whether serde-pickle's re-dump of `path` (written next to it by
+    pickle_timings) loads in CPython to a value equal to the original."""
+    try:
+        with open(path + ".serde", "rb") as f:
+            theirs = pickle.load(f)
+    except (OSError, pickle.UnpicklingError):
+        return False
+    with open(path, "rb") as f:
+        original = pickle.load(f)
+    return theirs == original
+
+
 def main():
     folder = tempfile.mkdtemp()
     files, theirs = [], {}
@@ -163,6 +180,7 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     load_ratios, warm_ratios, dump_ratios = [], [], []
     serde_faster = []
+    serde_lossy = []
     # Sub-millisecond rows get three significant digits (pyperformance's
     # objects take a fraction of a microsecond), so close rows stay apart.
     ms = lambda seconds: f"{seconds*1e3:.3g}" if seconds < 1e-3 else f"{seconds*1e3:.2f}"
@@ -179,6 +197,12 @@ def main():
         can_write = protocol[1:] != "0"
         if sl is None:
             serde = "cannot load | –"
+        elif not serde_faithful(path):
+            # Its value model replaced something it cannot represent (an
+            # unknown global such as datetime.date becomes None): it loaded
+            # and wrote another object, so its times are not this workload's.
+            serde = f"lossy ({ms(sl/1e9)}) | lossy ({ms(sd/1e9) if can_write else 'cannot write'})"
+            serde_lossy.append(f"{name} p{protocol[1:]}")
         else:
             serde = f"{ms(sl/1e9)} | {ms(sd/1e9) if can_write else 'cannot write'}"
             serde_faster += [f"{name} p{protocol[1:]} {what}" for what, theirs_ns, ours_s, comparable in
@@ -189,6 +213,7 @@ def main():
     print(f"\ngeometric mean ratio: loads {geo(load_ratios):.2f} (fresh heap), {geo(warm_ratios):.2f} (warm heap); dumps {geo(dump_ratios):.2f}")
     print(f"rows below 1: loads fresh {sum(r < 1 for r in load_ratios)}, warm {sum(r < 1 for r in warm_ratios)}, dumps {sum(r < 1 for r in dump_ratios)}")
     print(f"serde-pickle faster (its loads against our fresh-heap loads): {', '.join(serde_faster) or 'nowhere'}")
+    print(f"serde-pickle lossy (its re-dump, loaded by CPython, differs from the original): {', '.join(serde_lossy) or 'nowhere'}")
     print("\nlarge payloads against a plain copy of the same size (fresh buffer + memcpy):\n")
     print("| workload | protocol | memcpy ms | ours loads ms | loads / memcpy | ours dumps ms | dumps / memcpy |")
     print("|---|---:|---:|---:|---:|---:|---:|")

@@ -73,7 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             best_copy = best_copy.min(start.elapsed().as_secs_f64());
             std::hint::black_box(copy);
         }
-        let (serde_load, serde_dump) = serde_pickle_times(&data, rounds, protocol);
+        let (serde_load, serde_dump) = serde_pickle_times(&path, &data, rounds, protocol);
         println!(
             "{{\"file\": \"{path}\", \"loads_ns\": {:.0}, \"warm_loads_ns\": {:.0}, \"dumps_ns\": {:.0}, \"memcpy_ns\": {:.0}, \"identical\": {identical}, \"serde_loads_ns\": {serde_load}, \"serde_dumps_ns\": {serde_dump}}}",
             best_load * 1e9,
@@ -101,8 +101,9 @@ fn rounds_for(data: &[u8], min_rounds: usize) -> Result<usize, Box<dyn std::erro
 }
 
 /// Best-of-`rounds` load and dump times of `serde-pickle`'s value API, as
-/// JSON numbers, or `null` when it cannot load the data.
-fn serde_pickle_times(data: &[u8], rounds: usize, protocol: i32) -> (String, String) {
+/// JSON numbers, or `null` when it cannot load the data; its output is
+/// written to `{path}.serde`.
+fn serde_pickle_times(path: &str, data: &[u8], rounds: usize, protocol: i32) -> (String, String) {
     let options = || serde_pickle::DeOptions::new().replace_unresolved_globals();
     let value = match serde_pickle::value_from_slice(data, options()) {
         Ok(value) => value,
@@ -111,6 +112,22 @@ fn serde_pickle_times(data: &[u8], rounds: usize, protocol: i32) -> (String, Str
             return ("null".into(), "null".into());
         }
     };
+    // What serde-pickle writes, for the comparison script to load with
+    // CPython and compare with the original: where its value model cannot
+    // represent an object (it turns unknown globals into `None`), it writes
+    // a different object, and its times are not for the same workload.
+    let ser = || {
+        if protocol >= 3 {
+            serde_pickle::SerOptions::new()
+        } else {
+            serde_pickle::SerOptions::new().proto_v2()
+        }
+    };
+    if let Ok(out) = serde_pickle::value_to_vec(&value, ser()) {
+        if let Err(e) = std::fs::write(format!("{path}.serde"), out) {
+            eprintln!("cannot write serde-pickle's output next to {path}: {e}");
+        }
+    }
     let mut best_load = f64::INFINITY;
     let mut best_dump = f64::INFINITY;
     for _ in 0..rounds {
@@ -118,12 +135,8 @@ fn serde_pickle_times(data: &[u8], rounds: usize, protocol: i32) -> (String, Str
         let loaded = serde_pickle::value_from_slice(data, options());
         best_load = best_load.min(start.elapsed().as_secs_f64());
         drop(loaded);
+        let ser = ser();
         let start = Instant::now();
-        let ser = if protocol >= 3 {
-            serde_pickle::SerOptions::new()
-        } else {
-            serde_pickle::SerOptions::new().proto_v2()
-        };
         let dumped = serde_pickle::value_to_vec(&value, ser);
         best_dump = best_dump.min(start.elapsed().as_secs_f64());
         drop(dumped);
