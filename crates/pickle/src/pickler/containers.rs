@@ -111,8 +111,9 @@ impl<W: std::io::Write> Pickler<W> {
         let Some(object) = heap.slot_object(obj)? else {
             return Ok(Nested::Deferred);
         };
-        // What closes the container, and its items.
-        let (close, items, count) = match object {
+        // What closes the container, its items, and the span of them left
+        // (from the first that was not an atom, to the end).
+        let (close, items, span) = match object {
             Object::List(items) if items.len() <= BATCHSIZE => {
                 // The frame check a save begins with (the items make their own).
                 self.framer.maybe_commit()?;
@@ -187,7 +188,7 @@ impl<W: std::io::Write> Pickler<W> {
         // The rest as a batch of its own, from the first item that was not
         // an atom (which that batch may begin in turn), its close pushed
         // first so that anything left for the task stack runs before it.
-        let (from, count) = count;
+        let (from, count) = span;
         self.tasks.push(close);
         if !self.save_items(heap, items, from, count, depth)? {
             return Ok(Nested::Started);
