@@ -102,8 +102,9 @@ impl Spare {
     /// Keeps `chunk` (free: no references) if the thread keeps none yet,
     /// and frees it otherwise.
     fn keep_or_free(&self, chunk: NonNull<Header>) {
-        if let Some(already) = self.0.replace(Some(chunk)) {
-            self.0.set(Some(already));
+        if self.0.get().is_none() {
+            self.0.set(Some(chunk));
+        } else {
             free(chunk);
         }
     }

@@ -14,9 +14,10 @@ pub(super) struct Memo {
 }
 
 impl Memo {
-    /// An empty memo whose dense part reuses `dense` (emptied).
-    pub(super) fn with_dense(mut dense: Vec<Option<Obj>>) -> Memo {
-        dense.clear();
+    /// An empty memo whose dense part reuses `dense`, which is empty (as
+    /// `kept.rs` hands it over).
+    pub(super) fn with_dense(dense: Vec<Option<Obj>>) -> Memo {
+        debug_assert!(dense.is_empty());
         Memo {
             dense,
             ..Memo::default()

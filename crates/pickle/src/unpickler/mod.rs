@@ -184,13 +184,14 @@ impl<R: Read> Unpickler<R> {
         // reallocations, 6% of loading pyperformance's DICT_GROUP (3 KB).
         // A sixteenth was too few for pyperformance's DICT (683 bytes, 59
         // memo entries, 68 on the stack at once) and its 20-int tuple.
-        let expected = (self.reader.remaining_hint() / 8).min(PRESIZE);
+        let objects = self.reader.remaining_hint() / 8;
+        let expected = objects.min(PRESIZE);
         self.stack.reserve(expected.max(STACK_FLOOR));
         self.memo.reserve(expected);
-        // Room in the heap for about as many objects, up to HEAP_PRESIZE:
-        // growing a fresh heap's slots by doubling copied them all each
-        // time (15% of loading `grouped`, 20,000 strs in 290 KB).
-        heap.reserve((self.reader.remaining_hint() / 8).min(HEAP_PRESIZE));
+        // Room in the heap for as many, up to HEAP_PRESIZE: growing a fresh
+        // heap's slots by doubling copied them all each time (15% of
+        // loading `grouped`, 20,000 strs in 290 KB).
+        heap.reserve(objects.min(HEAP_PRESIZE));
         self.proto = 0;
         self.spent = 0;
         let result = self.run(heap, registry);
