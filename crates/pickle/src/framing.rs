@@ -5,7 +5,7 @@ use std::io;
 
 use crate::hugepages::{reserve_large, LARGE_PAYLOAD, TAIL_ROOM};
 use crate::opcodes::Opcode;
-use crate::spare::{Room, ROOM};
+use crate::spare::{write_int_run, Room, RunEnd, ROOM};
 use crate::Result;
 
 /// CPython closes a frame once its payload reaches this size.
@@ -210,6 +210,26 @@ impl<W: io::Write> Framer<W> {
         // ROOM` (the invariant on `check_at`), or `check_slow` has just
         // reserved ROOM bytes.
         Ok(unsafe { Room::assume(&mut self.buffer) })
+    }
+
+    /// Writes the leading ints of `items` that their handles carry and
+    /// that fit 32 bits (BININT1, BININT2 or BININT, protocol 1 and up),
+    /// each after the frame check a save begins with; answers how many.
+    #[allow(unsafe_code)]
+    pub(crate) fn write_int_run(&mut self, items: &[pyobj::Obj]) -> Result<usize> {
+        let mut done = 0;
+        while let Some(rest) = items.get(done..).filter(|rest| !rest.is_empty()) {
+            // The first item's frame check (the run makes the others).
+            self.maybe_commit()?;
+            // SAFETY: the check leaves ROOM >= 8 bytes spare, and keeps
+            // `check_at <= capacity - ROOM` (its invariant).
+            let (written, end) = unsafe { write_int_run(&mut self.buffer, rest, self.check_at) };
+            done += written;
+            if end == RunEnd::Done {
+                break;
+            }
+        }
+        Ok(done)
     }
 
     /// Room for a write that is not the start of a save (no frame check).

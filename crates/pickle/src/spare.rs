@@ -104,6 +104,79 @@ impl<'a> Room<'a> {
     }
 }
 
+/// Why [`write_int_run`] stopped.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RunEnd {
+    /// At an item that is not an int of 32 bits carried in its handle, or
+    /// at the end of the items.
+    Done,
+    /// At the length bound, before the item at the answer's position.
+    Bound,
+}
+
+/// Appends the BININT1, BININT2 or BININT record of each leading item of
+/// `items` that is an int carried in its handle and fits 32 bits, the
+/// first unconditionally (its save's frame check is the caller's), each
+/// other while the buffer's length is below `bound`; answers how many it
+/// wrote and why it stopped.
+///
+/// A list of small ints is the commonest payload of all, and the pickler's
+/// general item loop spends about 30 instructions on each: it reloads the
+/// buffer's length, its bound and the options after every write (a byte
+/// store may alias them, as far as the compiler knows, and the loop makes
+/// calls). Here nothing but the items and the buffer is in reach, so the
+/// length lives in a register and each int is one 8-byte store.
+///
+/// # Safety
+/// `bound <= buffer.capacity() - 8`, and the buffer has 8 bytes of spare
+/// capacity.
+#[inline(never)]
+#[allow(unsafe_code)]
+pub(crate) unsafe fn write_int_run(
+    buffer: &mut Vec<u8>,
+    items: &[pyobj::Obj],
+    bound: usize,
+) -> (usize, RunEnd) {
+    use crate::opcodes::Opcode;
+    let mut len = buffer.len();
+    let at = buffer.as_mut_ptr();
+    let mut written = 0;
+    let mut end = RunEnd::Done;
+    for item in items {
+        let (word, size) = if let Some(byte) = item.as_byte_int() {
+            // The commonest case, with one test of the handle.
+            (Opcode::BININT1 as u64 | u64::from(byte) << 8, 2)
+        } else if let Some(v) = item.as_i32_int() {
+            let (op, size) = if v as u32 <= 0xffff {
+                (Opcode::BININT2, 3)
+            } else {
+                (Opcode::BININT, 5)
+            };
+            (op as u64 | u64::from(v as u32) << 8, size)
+        } else {
+            break;
+        };
+        // The record is little-endian in the low bytes of `word`; the
+        // bytes past `size` are spare capacity, overwritten by what follows.
+        // SAFETY: the first word goes into the 8 spare bytes promised, each
+        // later one at `len < bound <= capacity - 8`: inside the buffer's
+        // allocation; an unaligned write of plain bytes. The
+        // `size` bytes it initializes past the old length are covered by
+        // `set_len` below; everything before them was already initialized.
+        unsafe { at.add(len).cast::<u64>().write_unaligned(word.to_le()) };
+        len += size;
+        written += 1;
+        if len >= bound {
+            // The next item's frame check is the caller's.
+            end = RunEnd::Bound;
+            break;
+        }
+    }
+    // SAFETY: bytes up to `len` were initialized, as above.
+    unsafe { buffer.set_len(len) };
+    (written, end)
+}
+
 /// Appends `header`, `payload` and `trailer`.
 #[inline(always)]
 #[allow(unsafe_code)]

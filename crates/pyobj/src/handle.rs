@@ -90,6 +90,53 @@ impl Obj {
         Some(((raw.rotate_right(32) ^ ZERO_GUARD) as i64) >> 1)
     }
 
+    /// The value of an immediate `int` from 0 to 255 (what pickles as
+    /// BININT1), with one mask and one comparison on the handle: such a
+    /// handle is the value at bits 33–40 and the flipped zero guard at bit
+    /// 31, nothing else. For loops over lists of small ints.
+    ///
+    /// ```
+    /// use pyobj::Obj;
+    /// assert_eq!(Obj::int(200).unwrap().as_byte_int(), Some(200));
+    /// assert_eq!(Obj::int(256).unwrap().as_byte_int(), None);
+    /// assert_eq!(Obj::int(-1).unwrap().as_byte_int(), None);
+    /// ```
+    #[inline]
+    pub const fn as_byte_int(self) -> Option<u8> {
+        const BYTE_INT: u64 = !(0xFF << 33);
+        let raw = self.0.get();
+        if raw & BYTE_INT == 1 << 31 {
+            Some((raw >> 33) as u8)
+        } else {
+            None
+        }
+    }
+
+    /// The value of an immediate `int` that fits 32 bits (what pickles as
+    /// BININT1, BININT2 or BININT), tested on the handle with one add and
+    /// one mask: [`as_immediate_int`](Obj::as_immediate_int) and a range
+    /// check took twice the instructions.
+    ///
+    /// ```
+    /// use pyobj::Obj;
+    /// assert_eq!(Obj::int(-5).unwrap().as_i32_int(), Some(-5));
+    /// assert_eq!(Obj::int(1 << 31).unwrap().as_i32_int(), None);
+    /// ```
+    #[inline]
+    pub const fn as_i32_int(self) -> Option<i32> {
+        // The value shifted left by one, bit 0 the slot bit.
+        let shifted = self.0.get().rotate_right(32) ^ ZERO_GUARD;
+        // In range, -2^31 <= v < 2^31, is -2^32 <= shifted < 2^32 as a
+        // signed number: adding 2^32 leaves nothing above bit 32. Bit 0
+        // must be clear (an immediate).
+        const OUTSIDE: u64 = !0x1_FFFF_FFFE;
+        if shifted.wrapping_add(1 << 32) & OUTSIDE == 0 {
+            Some(((shifted as i64) >> 1) as i32)
+        } else {
+            None
+        }
+    }
+
     /// Whether this handle names a heap slot rather than carrying an int.
     #[inline]
     pub const fn is_slot(self) -> bool {
@@ -162,6 +209,38 @@ impl std::fmt::Debug for Obj {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `as_byte_int` and `as_i32_int` answer exactly for the immediates in
+    /// their ranges, and never for slots.
+    #[test]
+    fn byte_and_i32_ints_are_recognized_by_their_handles_alone() {
+        for value in (-70_000..70_000).chain([
+            i32::MIN as i64,
+            i32::MAX as i64,
+            1 << 33,
+            (1 << 33) + 5,
+            Obj::IMMEDIATE_MAX,
+            Obj::IMMEDIATE_MIN,
+        ]) {
+            let obj = Obj::int(value).unwrap();
+            assert_eq!(obj.as_byte_int(), u8::try_from(value).ok(), "{value}");
+            assert_eq!(obj.as_i32_int(), i32::try_from(value).ok(), "{value}");
+        }
+        for value in [
+            i32::MIN as i64 - 1,
+            i32::MAX as i64 + 1,
+            1 << 40,
+            -(1 << 40),
+        ] {
+            assert_eq!(Obj::int(value).unwrap().as_i32_int(), None, "{value}");
+        }
+        let mut heap = crate::Heap::new();
+        for _ in 0..300 {
+            let slot = heap.new_list(vec![]);
+            assert_eq!(slot.as_byte_int(), None);
+            assert_eq!(slot.as_i32_int(), None);
+        }
+    }
 
     #[test]
     fn immediates_round_trip_at_the_edges() {

@@ -111,8 +111,9 @@ impl<W: std::io::Write> Pickler<W> {
         let Some(object) = heap.slot_object(obj)? else {
             return Ok(Nested::Deferred);
         };
-        // What closes the container, its items, and the span of them left
-        // (from the first that was not an atom, to the end).
+        // What closes the container, its items, the first that was not an
+        // atom (its position and handle; a dict's items have not been
+        // looked at), and how many items there are.
         let (close, items, span) = match object {
             Object::List(items) if items.len() <= BATCHSIZE => {
                 // The frame check a save begins with (the items make their own).
@@ -128,11 +129,15 @@ impl<W: std::io::Write> Pickler<W> {
                     }
                 };
                 // Most items are atoms: one run over them, and the close.
-                let Some((at, _)) = self.save_inline_run(heap, items)? else {
+                let Some(deferred) = self.save_inline_run(heap, items)? else {
                     self.framer.write_byte(close as u8);
                     return Ok(Nested::Saved);
                 };
-                (Task::Op(close), Items::Seq(obj), (at, items.len()))
+                (
+                    Task::Op(close),
+                    Items::Seq(obj),
+                    (Some(deferred), items.len()),
+                )
             }
             Object::Tuple(items) => {
                 self.framer.maybe_commit()?;
@@ -151,7 +156,7 @@ impl<W: std::io::Write> Pickler<W> {
                         Opcode::TUPLE
                     }
                 };
-                let Some((at, _)) = self.save_inline_run(heap, items)? else {
+                let Some(deferred) = self.save_inline_run(heap, items)? else {
                     // Items saved on the spot cannot be the tuple (it is
                     // not in the memo yet): no recursion check.
                     self.framer.write_byte(close as u8);
@@ -161,7 +166,7 @@ impl<W: std::io::Write> Pickler<W> {
                 (
                     Task::FinishTuple { tuple: obj, len },
                     Items::Seq(obj),
-                    (at, len),
+                    (Some(deferred), len),
                 )
             }
             Object::Dict(dict) if dict.len() < BATCHSIZE && dict.slot_count() == dict.len() => {
@@ -180,7 +185,7 @@ impl<W: std::io::Write> Pickler<W> {
                 (
                     Task::Op(close),
                     Items::Dict { dict: obj, len },
-                    (0, 2 * len),
+                    (None, 2 * len),
                 )
             }
             _ => return Ok(Nested::Deferred),
@@ -188,9 +193,9 @@ impl<W: std::io::Write> Pickler<W> {
         // The rest as a batch of its own, from the first item that was not
         // an atom (which that batch may begin in turn), its close pushed
         // first so that anything left for the task stack runs before it.
-        let (from, count) = span;
+        let (deferred, count) = span;
         self.tasks.push(close);
-        if !self.save_items(heap, items, from, count, depth)? {
+        if !self.save_items_from(heap, items, 0, count, depth, deferred)? {
             return Ok(Nested::Started);
         }
         match self.tasks.pop() {
