@@ -27,8 +27,10 @@
 //! This is the crate's second use of `unsafe` (after `hugepages`): the
 //! unchecked stores into the spare capacity and the `set_len` after them
 //! (in `write_padded` and `write_parts`, each with the capacity it needs
-//! as its precondition), `Room::assume`, whose caller promises the room,
-//! and `Framer::room`, the one caller, whose bound keeps the promise.
+//! as its precondition, and in `write_int_run`, whose bound keeps 8 bytes
+//! spare at every store), `Room::assume`, whose caller promises the room,
+//! and `Framer::room` and `Framer::write_int_run`, the callers, whose
+//! frame checks keep the promises.
 
 use std::mem::MaybeUninit;
 
@@ -125,7 +127,10 @@ pub(crate) enum RunEnd {
 /// buffer's length, its bound and the options after every write (a byte
 /// store may alias them, as far as the compiler knows, and the loop makes
 /// calls). Here nothing but the items and the buffer is in reach, so the
-/// length lives in a register and each int is one 8-byte store.
+/// length lives in a register and each int is one store: 12 to 16
+/// instructions (pyperformance's `LIST`, 200 one-byte ints in 31 lists,
+/// 20.4K → 16.5K instructions per dump with the change beside it in
+/// `save_items_from`).
 ///
 /// # Safety
 /// `bound <= buffer.capacity() - 8`, and the buffer has 8 bytes of spare
@@ -142,29 +147,36 @@ pub(crate) unsafe fn write_int_run(
     let at = buffer.as_mut_ptr();
     let mut written = 0;
     let mut end = RunEnd::Done;
-    for item in items {
-        let (word, size) = if let Some(byte) = item.as_byte_int() {
-            // The commonest case, with one test of the handle.
-            (Opcode::BININT1 as u64 | u64::from(byte) << 8, 2)
-        } else if let Some(v) = item.as_i32_int() {
-            let (op, size) = if v as u32 <= 0xffff {
-                (Opcode::BININT2, 3)
-            } else {
-                (Opcode::BININT, 5)
-            };
-            (op as u64 | u64::from(v as u32) << 8, size)
-        } else {
+    while let Some(item) = items.get(written) {
+        let Some(v) = item.as_i32_int() else {
             break;
         };
-        // The record is little-endian in the low bytes of `word`; the
-        // bytes past `size` are spare capacity, overwritten by what follows.
-        // SAFETY: the first word goes into the 8 spare bytes promised, each
-        // later one at `len < bound <= capacity - 8`: inside the buffer's
-        // allocation; an unaligned write of plain bytes. The
-        // `size` bytes it initializes past the old length are covered by
-        // `set_len` below; everything before them was already initialized.
-        unsafe { at.add(len).cast::<u64>().write_unaligned(word.to_le()) };
-        len += size;
+        let v = v as u32;
+        // SAFETY (the three writes): the first record goes into the 8 spare
+        // bytes promised, each later one at `len < bound <= capacity - 8`:
+        // inside the buffer's allocation; unaligned writes of plain bytes,
+        // little-endian, the record in their low bytes (a wider write's
+        // other bytes are spare capacity, overwritten by what follows).
+        // The bytes each record initializes past the old length are
+        // covered by `set_len` below. A store of its own width per case
+        // keeps the cases branches, which a run of one width predicts,
+        // rather than selects computed for every int (11 instructions).
+        unsafe {
+            let to = at.add(len);
+            if v <= 0xff {
+                let record = Opcode::BININT1 as u16 | (v as u16) << 8;
+                to.cast::<u16>().write_unaligned(record.to_le());
+                len += 2;
+            } else if v <= 0xffff {
+                let record = Opcode::BININT2 as u32 | v << 8;
+                to.cast::<u32>().write_unaligned(record.to_le());
+                len += 3;
+            } else {
+                let record = Opcode::BININT as u64 | u64::from(v) << 8;
+                to.cast::<u64>().write_unaligned(record.to_le());
+                len += 5;
+            }
+        }
         written += 1;
         if len >= bound {
             // The next item's frame check is the caller's.

@@ -90,28 +90,6 @@ impl Obj {
         Some(((raw.rotate_right(32) ^ ZERO_GUARD) as i64) >> 1)
     }
 
-    /// The value of an immediate `int` from 0 to 255 (what pickles as
-    /// BININT1), with one mask and one comparison on the handle: such a
-    /// handle is the value at bits 33–40 and the flipped zero guard at bit
-    /// 31, nothing else. For loops over lists of small ints.
-    ///
-    /// ```
-    /// use pyobj::Obj;
-    /// assert_eq!(Obj::int(200).unwrap().as_byte_int(), Some(200));
-    /// assert_eq!(Obj::int(256).unwrap().as_byte_int(), None);
-    /// assert_eq!(Obj::int(-1).unwrap().as_byte_int(), None);
-    /// ```
-    #[inline]
-    pub const fn as_byte_int(self) -> Option<u8> {
-        const BYTE_INT: u64 = !(0xFF << 33);
-        let raw = self.0.get();
-        if raw & BYTE_INT == 1 << 31 {
-            Some((raw >> 33) as u8)
-        } else {
-            None
-        }
-    }
-
     /// The value of an immediate `int` that fits 32 bits (what pickles as
     /// BININT1, BININT2 or BININT), tested on the handle with one add and
     /// one mask: [`as_immediate_int`](Obj::as_immediate_int) and a range
@@ -210,10 +188,10 @@ impl std::fmt::Debug for Obj {
 mod tests {
     use super::*;
 
-    /// `as_byte_int` and `as_i32_int` answer exactly for the immediates in
-    /// their ranges, and never for slots.
+    /// `as_i32_int` answers exactly for the immediates in range, and never
+    /// for slots.
     #[test]
-    fn byte_and_i32_ints_are_recognized_by_their_handles_alone() {
+    fn i32_ints_are_recognized_by_their_handles_alone() {
         for value in (-70_000..70_000).chain([
             i32::MIN as i64,
             i32::MAX as i64,
@@ -223,7 +201,6 @@ mod tests {
             Obj::IMMEDIATE_MIN,
         ]) {
             let obj = Obj::int(value).unwrap();
-            assert_eq!(obj.as_byte_int(), u8::try_from(value).ok(), "{value}");
             assert_eq!(obj.as_i32_int(), i32::try_from(value).ok(), "{value}");
         }
         for value in [
@@ -237,7 +214,6 @@ mod tests {
         let mut heap = crate::Heap::new();
         for _ in 0..300 {
             let slot = heap.new_list(vec![]);
-            assert_eq!(slot.as_byte_int(), None);
             assert_eq!(slot.as_i32_int(), None);
         }
     }

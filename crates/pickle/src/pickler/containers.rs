@@ -21,6 +21,7 @@ const BATCHSIZE: usize = 1000;
 pub(super) const MAX_NESTED: u32 = 4;
 
 /// How [`Pickler::save_nested`] left a container it was given.
+#[derive(Debug, PartialEq, Eq)]
 pub(super) enum Nested {
     /// Written whole: the batch that met it goes on.
     Saved,
