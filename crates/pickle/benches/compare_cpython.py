@@ -124,13 +124,13 @@ def workloads():
 
 def rounds_for(fn):
     """At least ROUNDS, and enough to fill about a quarter of a second (at
-    most 1000), as the Rust side chooses: short workloads need many samples
+    most 20,000), as the Rust side chooses: short workloads need many samples
     for a stable minimum."""
     start = time.perf_counter()
     value = fn()
     once = max(time.perf_counter() - start, 1e-6)
     del value
-    return max(ROUNDS, min(1000, int(0.25 / once)))
+    return max(ROUNDS, min(20_000, int(0.25 / once)))
 
 
 def best(fn):
@@ -180,7 +180,7 @@ def main():
         check=True, capture_output=True, text=True,
     ).stdout
     ours = {row["file"]: row for row in map(json.loads, out.splitlines())}
-    print(f"CPython {sys.version.split()[0]}, best of at least {ROUNDS} rounds (more for short workloads, up to 1000, to fill 0.25 s)\n")
+    print(f"CPython {sys.version.split()[0]}, best of at least {ROUNDS} rounds (more for short workloads, up to 20,000, to fill 0.25 s)\n")
     print("| workload | protocol | CPython loads ms | ours loads ms (fresh heap) | ratio | ours loads ms (warm heap) | ratio | CPython dumps ms | ours dumps ms | dumps ratio | identical bytes | serde-pickle loads ms | serde-pickle dumps ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     load_ratios, warm_ratios, dump_ratios = [], [], []

@@ -111,7 +111,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// How many rounds to time: at least `min_rounds`, and enough to fill
-/// about a quarter of a second (at most 1000), so that sub-millisecond
+/// about a quarter of a second (at most 20,000), so that sub-millisecond
 /// workloads get a minimum over hundreds of samples rather than five noisy
 /// ones. `benches/compare_cpython.py` chooses CPython's rounds the same way.
 fn rounds_for(data: &[u8], min_rounds: usize) -> Result<usize, Box<dyn std::error::Error>> {
@@ -122,7 +122,7 @@ fn rounds_for(data: &[u8], min_rounds: usize) -> Result<usize, Box<dyn std::erro
         .resolver(Box::new(StandInResolver))
         .load(&mut heap, &mut registry)?;
     let once = start.elapsed().as_secs_f64().max(1e-6);
-    Ok(((0.25 / once) as usize).clamp(min_rounds, 1000))
+    Ok(((0.25 / once) as usize).clamp(min_rounds, 20_000))
 }
 
 /// Best-of-`rounds` times of `serde-pickle`'s value API, as JSON numbers
