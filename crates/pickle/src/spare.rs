@@ -313,7 +313,63 @@ fn copy_overlapping<const N: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::{append_parts, Room, ROOM};
+    use super::{append_parts, write_int_run, Room, RunEnd, ROOM};
+    use pyobj::Obj;
+
+    /// Each int's record, as the pickler's general path writes it.
+    fn record(v: i64) -> Vec<u8> {
+        match v {
+            0..=0xff => vec![0x4b, v as u8],
+            0x100..=0xffff => vec![0x4d, v as u8, (v >> 8) as u8],
+            _ => {
+                let mut r = vec![0x4a];
+                r.extend_from_slice(&(v as i32).to_le_bytes());
+                r
+            }
+        }
+    }
+
+    /// A run writes every width's record, stops at the first item that is
+    /// not an int of 32 bits in its handle, and stops at the bound after
+    /// the first item that reaches it, leaving the buffer exactly the
+    /// records written (so that Miri sees every store inside the
+    /// allocation and every byte under the length initialized).
+    #[test]
+    #[allow(unsafe_code)]
+    fn int_runs_write_each_width_and_stop_where_they_must() {
+        let values = [
+            0,
+            7,
+            255,
+            256,
+            65_535,
+            65_536,
+            -1,
+            i32::MIN as i64,
+            i32::MAX as i64,
+        ];
+        let mut items: Vec<Obj> = values.iter().map(|&v| Obj::int(v).unwrap()).collect();
+        items.push(Obj::int(1 << 31).unwrap());
+        items.push(Obj::int(3).unwrap());
+        let expected: Vec<u8> = values.iter().flat_map(|&v| record(v)).collect();
+
+        let mut buffer = b"ab".to_vec();
+        buffer.reserve(64);
+        let bound = buffer.capacity() - 8;
+        // SAFETY: the bound keeps 8 bytes spare, and 64 were reserved.
+        let (written, end) = unsafe { write_int_run(&mut buffer, &items, bound) };
+        assert_eq!((written, end), (values.len(), RunEnd::Done));
+        assert_eq!(&buffer[..2], b"ab");
+        assert_eq!(&buffer[2..], &expected[..]);
+
+        // A bound reached after the third record: three written, then Bound.
+        let mut buffer = Vec::with_capacity(64);
+        let bound = record(0).len() + record(7).len() + 1;
+        // SAFETY: as above (64 bytes, the bound far below capacity - 8).
+        let (written, end) = unsafe { write_int_run(&mut buffer, &items, bound) };
+        assert_eq!((written, end), (3, RunEnd::Bound));
+        assert_eq!(buffer, [record(0), record(7), record(255)].concat());
+    }
 
     #[test]
     fn appends_header_payload_prefix_and_trailer() {
