@@ -551,49 +551,14 @@ for obj in objects:
     for protocol in (4, 5):
         print(protocol, pickle.dumps(obj, protocol).hex())
 "#;
-    for line in python(OBJECTS, &[]).lines() {
-        let (protocol, theirs) = line.split_once(' ').unwrap();
-        let theirs = unhex(theirs);
-        let mut heap = heap();
-        let mut registry = Registry::new(&mut heap);
-        let obj = loads(&mut heap, &mut registry, &theirs, &LoadOptions::new()).unwrap();
-        let options = DumpOptions::new()
-            .protocol(protocol.parse().unwrap())
-            .unwrap();
-        let mut pickler = Pickler::new(Vec::new(), options);
-        pickler.dump(&mut heap, &registry, obj).unwrap();
-        let streamed = pickler.into_inner();
-        assert!(
-            streamed == theirs,
-            "protocol {protocol}: {}",
-            mismatch(&streamed, &theirs)
-        );
-        assert_eq!(dumps(&mut heap, &registry, obj, &options).unwrap(), theirs);
-    }
+    assert_dumped_and_streamed_as_cpython(OBJECTS);
 }
 
-/// Runs of ints carried in their handles are written without the general
-/// item loop, checking the frame (or, unframed, the sink's bound) only
-/// where their bound falls: long runs of each width cross frame and sink
-/// boundaries at every byte offset a record can start at, and runs end at
-/// ints too wide for 32 bits, at other objects and at nested containers.
-/// Through `dumps` and a pickler streaming to a sink, at every protocol,
-/// the bytes are CPython's.
-#[test]
-fn runs_of_ints_across_frames_are_cpythons_bytes() {
-    const RUNS: &str = r#"
-import pickle, random
-random.seed(7)
-widths = [lambda: random.randrange(256), lambda: random.randrange(256, 65536),
-          lambda: random.randrange(-2**31, 2**31), lambda: random.randrange(2**31, 2**40)]
-mixed = [random.choice(widths)() for _ in range(70000)]
-runs = [w() for w in widths for _ in range(20000)]
-nested = [[i, i + 1, 'a', i * 70000, [i, -i, None], (i, 2**33)] for i in range(6000)]
-for obj in (mixed, runs, nested, list(range(100000))):
-    for protocol in range(6):
-        print(protocol, pickle.dumps(obj, protocol).hex())
-"#;
-    for line in python(RUNS, &[]).lines() {
+/// Runs `script`, whose output lines are `PROTOCOL HEX` (CPython's pickle
+/// of an object at that protocol): each loads, and dumps back byte for
+/// byte, through `dumps` and through a pickler streaming to a sink.
+fn assert_dumped_and_streamed_as_cpython(script: &str) {
+    for line in python(script, &[]).lines() {
         let (protocol, theirs) = line.split_once(' ').unwrap();
         let theirs = unhex(theirs);
         let mut heap = heap();
@@ -617,4 +582,28 @@ for obj in (mixed, runs, nested, list(range(100000))):
             mismatch(&streamed, &theirs)
         );
     }
+}
+
+/// Runs of ints carried in their handles are written without the general
+/// item loop, checking the frame (or, unframed, the sink's bound) only
+/// where their bound falls: long runs of each width and of mixed widths
+/// cross frame and sink boundaries, and runs end at ints too wide for 32
+/// bits, at other objects and at nested containers.
+/// Through `dumps` and a pickler streaming to a sink, at every protocol,
+/// the bytes are CPython's.
+#[test]
+fn runs_of_ints_across_frames_are_cpythons_bytes() {
+    const RUNS: &str = r#"
+import pickle, random
+random.seed(7)
+widths = [lambda: random.randrange(256), lambda: random.randrange(256, 65536),
+          lambda: random.randrange(-2**31, 2**31), lambda: random.randrange(2**31, 2**40)]
+mixed = [random.choice(widths)() for _ in range(70000)]
+runs = [w() for w in widths for _ in range(20000)]
+nested = [[i, i + 1, 'a', i * 70000, [i, -i, None], (i, 2**33)] for i in range(6000)]
+for obj in (mixed, runs, nested, list(range(100000))):
+    for protocol in range(6):
+        print(protocol, pickle.dumps(obj, protocol).hex())
+"#;
+    assert_dumped_and_streamed_as_cpython(RUNS);
 }
