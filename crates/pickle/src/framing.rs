@@ -84,6 +84,11 @@ impl<W: io::Write> Framer<W> {
         self.buffer.capacity()
     }
 
+    /// How many bytes the buffer holds.
+    pub(crate) fn buffer_len(&self) -> usize {
+        self.buffer.len()
+    }
+
     /// The output of an in-memory framer, as a copy of its exact size when
     /// it is at most `copy_max` bytes (the buffer is then kept, cleared),
     /// or else the buffer itself (as [`take_output`](Framer::take_output)).

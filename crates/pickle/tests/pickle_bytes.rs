@@ -288,6 +288,39 @@ fn dumps_in_a_row_each_start_afresh() {
         );
     }
 }
+/// After a large result, the next dump on the thread starts with room for
+/// as much again; still, whatever came before, a result holds at most twice
+/// its size (or the 4 KiB a buffer starts with), and each is the bytes a
+/// fresh pickler writes.
+#[test]
+fn results_hold_little_more_than_their_bytes_whatever_came_before() {
+    let mut heap = heap();
+    let registry = Registry::new(&mut heap);
+    let strs: Vec<_> = (0..20_000)
+        .map(|i| heap.new_str(&format!("s{i}")))
+        .collect();
+    let big = heap.new_list(strs);
+    let ints: Vec<_> = (0..600).map(|i| heap.new_int(i * 1000)).collect();
+    let medium = heap.new_list(ints);
+    let small = heap.new_int(7);
+    let options = DumpOptions::new().protocol(4).unwrap();
+    for (step, obj) in [big, medium, big, small, medium, big, big, small, big]
+        .into_iter()
+        .enumerate()
+    {
+        let out = dumps(&mut heap, &registry, obj, &options).unwrap();
+        assert!(
+            out.capacity() <= (2 * out.len()).max(4096),
+            "step {step}: {} bytes in {}",
+            out.len(),
+            out.capacity()
+        );
+        let mut pickler = Pickler::new(Vec::new(), options);
+        pickler.dump(&mut heap, &registry, obj).unwrap();
+        assert_eq!(out, pickler.into_inner(), "step {step}");
+    }
+}
+
 #[test]
 fn deep_nesting_dumps_without_native_recursion_and_fast_mode_refuses_cycles() {
     std::thread::Builder::new()
