@@ -481,7 +481,9 @@ impl<W: io::Write> Pickler<W> {
         // while this runs (`&Heap`; hooks run from the task loop). A list
         // that shrank since the batch was scheduled (a hook changed it)
         // ends the batch early, as CPython's index loop does.
-        let (seq, end) = match &items {
+        // (`end` itself goes on to a resumed batch unclamped, which clamps
+        // it again then, as before.)
+        let (seq, stop) = match &items {
             Items::Copied(all) => (&all[..], end.min(all.len())),
             Items::Seq(seq) => {
                 let all = seq_items(heap, *seq)?;
@@ -495,7 +497,7 @@ impl<W: io::Write> Pickler<W> {
                     Items::Dict { dict, len } => {
                         self.save_dict_pairs_inline(heap, *dict, *len, pos, end)?
                     }
-                    _ => self.save_inline_run(heap, seq.get(pos..end).unwrap_or_default())?,
+                    _ => self.save_inline_run(heap, seq.get(pos..stop).unwrap_or_default())?,
                 };
             }
             let Some((offset, item)) = deferred.take() else {
