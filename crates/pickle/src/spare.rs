@@ -129,7 +129,7 @@ pub(crate) enum RunEnd {
 /// calls). Here nothing but the items and the buffer is in reach, so the
 /// length lives in a register and each int is one store: 12 to 16
 /// instructions (pyperformance's `LIST`, 200 one-byte ints in 31 lists,
-/// 20.4K → 16.5K instructions per dump with the change beside it in
+/// 20.4K → 16.3K instructions per dump with the change beside it in
 /// `save_items_from`).
 ///
 /// # Safety
