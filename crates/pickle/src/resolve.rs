@@ -30,12 +30,12 @@ pub struct StrictResolver;
 impl Resolver for StrictResolver {
     fn find_class(
         &mut self,
-        _heap: &mut Heap,
+        heap: &mut Heap,
         registry: &mut Registry,
         module: &str,
         name: &str,
     ) -> Result<Obj> {
-        registry.lookup(module, name).ok_or_else(|| {
+        registry.lookup(heap, module, name).ok_or_else(|| {
             Error::new(
                 ErrorKind::Unsafe,
                 format!("global '{module}.{name}' is not registered, so it cannot be loaded"),

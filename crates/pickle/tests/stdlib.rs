@@ -121,3 +121,111 @@ for p in range(6):
         assert!(again == data, "protocol {protocol}");
     }
 }
+
+/// The standard-library names a registry makes on first lookup.
+const STANDARD_NAMES: [(&str, &str); 12] = [
+    ("datetime", "date"),
+    ("datetime", "time"),
+    ("datetime", "datetime"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("decimal", "Decimal"),
+    ("fractions", "Fraction"),
+    ("collections", "OrderedDict"),
+    ("collections", "defaultdict"),
+    ("collections", "deque"),
+    ("collections", "Counter"),
+    ("uuid", "UUID"),
+];
+
+fn cpython_pickle(expression: &str) -> Vec<u8> {
+    let script = format!(
+        "import collections, datetime, decimal, pickle, uuid\nprint(pickle.dumps({expression}, 4).hex())"
+    );
+    oracle::unhex(&oracle::python(&script, &[]))
+}
+
+#[test]
+fn standard_types_are_made_on_first_lookup_and_stay_the_same_objects() {
+    let data = cpython_pickle("decimal.Decimal('1.5')");
+    let mut heap = Heap::new();
+    let mut registry = Registry::new(&mut heap);
+    for (module, name) in STANDARD_NAMES {
+        assert_eq!(registry.get(module, name), None, "{module}.{name}");
+        assert!(registry.is_deferred(module, name), "{module}.{name}");
+    }
+    let first = loads(&mut heap, &mut registry, &data, &LoadOptions::new()).unwrap();
+    let decimal = heap.type_of(first).unwrap();
+    assert_eq!(registry.get("decimal", "Decimal"), Some(decimal));
+    assert!(!registry.is_deferred("decimal", "Decimal"));
+    assert_eq!(registry.name_of(decimal), Some(("decimal", "Decimal")));
+    // Only the type the pickle named was made.
+    assert!(registry.is_deferred("datetime", "date"));
+
+    // Registered, so rooted: a collection keeps it, and later loads (by
+    // either resolver) give instances of the same class, not a stand-in.
+    heap.collect();
+    assert_eq!(
+        registry.lookup(&mut heap, "decimal", "Decimal"),
+        Some(decimal)
+    );
+    let second = pickle::Unpickler::from_slice(&data, LoadOptions::new())
+        .resolver(Box::new(pickle::StandInResolver))
+        .load(&mut heap, &mut registry)
+        .unwrap();
+    assert_eq!(heap.type_of(second).unwrap(), decimal);
+    assert!(!registry.is_stand_in(decimal));
+    assert_eq!(decimal_text(&heap, second).as_deref(), Some("1.5"));
+    let again = dumps(&mut heap, &registry, second, &DumpOptions::new()).unwrap();
+    assert!(again == data);
+
+    // register_all makes the rest and leaves the made one as it is.
+    reduce::stdlib::register_all(&mut heap, &mut registry).unwrap();
+    assert_eq!(registry.get("decimal", "Decimal"), Some(decimal));
+    for (module, name) in STANDARD_NAMES {
+        let class = registry.get(module, name).unwrap();
+        assert!(!registry.is_deferred(module, name), "{module}.{name}");
+        assert_eq!(registry.name_of(class), Some((module, name)));
+        assert_eq!(registry.lookup(&mut heap, module, name), Some(class));
+    }
+}
+
+#[test]
+fn an_embedders_own_class_under_a_standard_name_is_the_one_loaded() {
+    let data = cpython_pickle("uuid.UUID(int=5)");
+    let mut heap = Heap::new();
+    let mut registry = Registry::new(&mut heap);
+    let own = heap
+        .new_class(pyobj::ClassSpec::new("uuid", "UUID"))
+        .unwrap();
+    registry.register_class(&mut heap, own).unwrap();
+    assert!(!registry.is_deferred("uuid", "UUID"));
+    let obj = loads(&mut heap, &mut registry, &data, &LoadOptions::new()).unwrap();
+    assert_eq!(heap.type_of(obj).unwrap(), own);
+    reduce::stdlib::register_all(&mut heap, &mut registry).unwrap();
+    assert_eq!(registry.get("uuid", "UUID"), Some(own));
+    let again = dumps(&mut heap, &registry, obj, &DumpOptions::new()).unwrap();
+    assert!(again == data);
+}
+
+#[test]
+fn a_class_posing_as_an_unmade_standard_type_is_not_pickled_by_that_name() {
+    // CPython: "Can't pickle <class 'datetime.date'>: it's not the same
+    // object as datetime.date" — whether or not the real one was made yet.
+    for make_real_first in [false, true] {
+        let mut heap = Heap::new();
+        let mut registry = Registry::new(&mut heap);
+        if make_real_first {
+            registry.lookup(&mut heap, "datetime", "date").unwrap();
+        }
+        let impostor = heap
+            .new_class(pyobj::ClassSpec::new("datetime", "date"))
+            .unwrap();
+        let err = dumps(&mut heap, &registry, impostor, &DumpOptions::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("it's not the same object as datetime.date"),
+            "{err}"
+        );
+    }
+}

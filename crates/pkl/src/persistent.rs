@@ -9,7 +9,7 @@ use reduce::Registry;
 
 /// The class of persistent-id objects on this heap (made on first use).
 pub fn class(heap: &mut Heap, registry: &mut Registry) -> Result<Obj, String> {
-    if let Some(class) = registry.lookup("pkl", "PersistentId") {
+    if let Some(class) = registry.get("pkl", "PersistentId") {
         return Ok(class);
     }
     let class = heap

@@ -12,6 +12,9 @@ use crate::{Error, Int, Kind, Obj, Object, Result};
 /// Slots reserved by a new heap (128 KiB of address space).
 const INITIAL_SLOTS: usize = 4096;
 
+/// Interned names a new heap has room for before its table grows.
+const INITIAL_INTERNED: usize = 64;
+
 /// How the heap computes `hash()` of `str` and `bytes`.
 ///
 /// CPython hashes them with SipHash-1-3 under a per-process secret. A random
@@ -159,7 +162,12 @@ impl Heap {
             empty_tuple,
             builtins: BuiltinClasses::placeholder(),
             roots: Roots::default(),
-            interned: Default::default(),
+            // Room for the built-in classes' names and the registry's, so
+            // a new heap does not grow the table step by step.
+            interned: hashbrown::HashMap::with_capacity_and_hasher(
+                INITIAL_INTERNED,
+                Default::default(),
+            ),
             config,
             hash_secret,
             chunks: Chunks::default(),

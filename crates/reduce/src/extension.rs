@@ -28,7 +28,7 @@ impl Extensions {
             return Err(value_error("code out of range"));
         }
         let code = code as u32;
-        let key: Name = (module.into(), name.into());
+        let key: Name = (module.to_owned().into(), name.to_owned().into());
         if self.by_name.get(&key) == Some(&code)
             && self.by_code.get(&code).is_some_and(|k| *k == key)
         {
@@ -51,7 +51,7 @@ impl Extensions {
 
     /// Same checks and messages as copyreg.remove_extension.
     pub(crate) fn remove(&mut self, module: &str, name: &str, code: i64) -> Result<()> {
-        let key: Name = (module.into(), name.into());
+        let key: Name = (module.to_owned().into(), name.to_owned().into());
         let registered = u32::try_from(code)
             .ok()
             .filter(|c| self.by_name.get(&key) == Some(c) && self.by_code.get(c) == Some(&key));

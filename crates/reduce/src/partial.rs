@@ -175,7 +175,7 @@ pub fn new_partial(
     keywords: Option<Obj>,
 ) -> Result<Obj> {
     let class = registry
-        .lookup("functools", "partial")
+        .get("functools", "partial")
         .ok_or_else(|| Error::pickling("functools.partial is not registered"))?;
     let mut full = Vec::with_capacity(args.len() + 1);
     full.push(func);

@@ -1,6 +1,7 @@
 //! `Registry`: the copyreg of a heap — named globals, the safe-callable set,
 //! the dispatch table and extension codes.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use pyobj::{Heap, Kind, NativeFn, Obj, Rooted};
@@ -9,6 +10,7 @@ use rustc_hash::FxBuildHasher;
 use crate::builtins::Builtins;
 use crate::extension::Extensions;
 use crate::names::{Name, NameRef};
+use crate::stdlib::{Deferred, DEFERRED};
 use crate::Result;
 
 /// A reduce function for a dispatch table: takes the object, returns a reduce
@@ -28,29 +30,46 @@ pub type DispatchTable = hashbrown::HashMap<Obj, ReduceFn, FxBuildHasher>;
 ///
 /// `Registry::new` registers the built-in classes (`builtins.list`, ...),
 /// the functions CPython's own pickler writes (`copyreg._reconstructor`,
-/// `copyreg.__newobj__`, `copyreg.__newobj_ex__`, `_codecs.encode`), and the
-/// standard-library types of [`crate::stdlib`] (datetime, Decimal,
-/// OrderedDict, ...), all implemented in Rust.
+/// `copyreg.__newobj__`, `copyreg.__newobj_ex__`, `_codecs.encode`),
+/// `functools.partial`, and the standard-library types of [`crate::stdlib`]
+/// (datetime, Decimal, OrderedDict, ...), all implemented in Rust. The
+/// standard-library types are made the first time [`Registry::lookup`] (which
+/// the unpickler's resolvers call) names them, so a new registry costs
+/// little; [`Registry::get`] sees only what is made.
 ///
 /// ```
 /// use pyobj::{ClassSpec, Heap, Kind};
 /// use reduce::Registry;
 /// let mut heap = Heap::new();
 /// let mut registry = Registry::new(&mut heap);
-/// assert_eq!(registry.lookup("builtins", "set"), Some(heap.builtin_class(Kind::Set)));
+/// assert_eq!(registry.get("builtins", "set"), Some(heap.builtin_class(Kind::Set)));
 /// let point = heap.new_class(ClassSpec::new("geometry", "Point"))?;
 /// registry.register_class(&mut heap, point)?;
-/// assert_eq!(registry.lookup("geometry", "Point"), Some(point));
+/// assert_eq!(registry.get("geometry", "Point"), Some(point));
 /// assert_eq!(registry.name_of(point), Some(("geometry", "Point")));
+///
+/// // Made on first lookup, the same object from then on.
+/// assert!(registry.get("decimal", "Decimal").is_none());
+/// let decimal = registry.lookup(&mut heap, "decimal", "Decimal").unwrap();
+/// assert_eq!(registry.get("decimal", "Decimal"), Some(decimal));
+/// assert_eq!(registry.name_of(decimal), Some(("decimal", "Decimal")));
 /// # Ok::<(), reduce::Error>(())
 /// ```
 pub struct Registry {
-    globals: hashbrown::HashMap<Name, Rooted, FxBuildHasher>,
+    globals: hashbrown::HashMap<Name, Global, FxBuildHasher>,
     names: hashbrown::HashMap<Obj, Name, FxBuildHasher>,
     dispatch: DispatchTable,
     stand_ins: hashbrown::HashSet<Obj, FxBuildHasher>,
     extensions: Extensions,
     pub(crate) builtins: Builtins,
+}
+
+/// A registered object, and the root that keeps it alive across
+/// [`Heap::collect`] — none for the heap's built-in classes, which the heap
+/// keeps alive itself (a root is an allocation, and they are most entries).
+struct Global {
+    obj: Obj,
+    _root: Option<Rooted>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -66,16 +85,7 @@ impl Registry {
     /// A registry with the built-in classes and the functions CPython's
     /// pickler refers to already registered.
     pub fn new(heap: &mut Heap) -> Registry {
-        let builtins = Builtins::create(heap);
-        let mut registry = Registry {
-            globals: Default::default(),
-            names: Default::default(),
-            dispatch: Default::default(),
-            stand_ins: Default::default(),
-            extensions: Extensions::default(),
-            builtins,
-        };
-        for kind in [
+        const BUILTIN_KINDS: [Kind; 12] = [
             Kind::Int,
             Kind::Bool,
             Kind::Float,
@@ -88,42 +98,108 @@ impl Registry {
             Kind::Dict,
             Kind::Set,
             Kind::FrozenSet,
-        ] {
+        ];
+        let builtins = Builtins::create(heap);
+        let named = builtins.named();
+        // Every entry made here, and room for the deferred ones: growing
+        // the maps step by step was a sixth of a new registry's work.
+        let capacity = BUILTIN_KINDS.len() + 3 + named.len() + DEFERRED.len();
+        let mut registry = Registry {
+            globals: hashbrown::HashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
+            names: hashbrown::HashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
+            dispatch: Default::default(),
+            stand_ins: Default::default(),
+            extensions: Extensions::default(),
+            builtins,
+        };
+        for kind in BUILTIN_KINDS {
             let class = heap.builtin_class(kind);
-            registry.insert(heap, "builtins", kind.type_name(), class);
+            registry.insert("builtins".into(), kind.type_name().into(), class, None);
         }
         let object = heap.object_class();
-        registry.insert(heap, "builtins", "object", object);
+        registry.insert("builtins".into(), "object".into(), object, None);
         let picklebuffer = heap.builtin_class(Kind::PickleBuffer);
-        registry.insert(heap, "pickle", "PickleBuffer", picklebuffer);
-        for (module, name, obj) in registry.builtins.named() {
-            registry.insert(heap, module, name, obj);
+        registry.insert("pickle".into(), "PickleBuffer".into(), picklebuffer, None);
+        for (module, name, obj) in named {
+            let root = heap.root(obj);
+            registry.insert(module.into(), name.into(), obj, Some(root));
         }
-        // Classes built from ClassSpecs the crate itself writes; an error here
-        // would be a bug in this crate, not in any input.
+        // A class built from a ClassSpec the crate itself writes; an error
+        // here would be a bug in this crate, not in any input.
         match crate::partial::create_class(heap) {
-            Ok(partial) => registry.insert(heap, "functools", "partial", partial),
+            Ok(partial) => {
+                let root = heap.root(partial);
+                registry.insert("functools".into(), "partial".into(), partial, Some(root));
+            }
             Err(e) => debug_assert!(false, "creating functools.partial failed: {e}"),
-        }
-        if let Err(e) = crate::stdlib::register_all(heap, &mut registry) {
-            debug_assert!(false, "registering the standard library failed: {e}");
         }
         registry
     }
 
-    fn insert(&mut self, heap: &mut Heap, module: &str, qualname: &str, obj: Obj) {
-        let name: Name = (module.into(), qualname.into());
+    /// Registers `obj`, kept alive by `root` (none only for what the heap
+    /// keeps alive itself).
+    fn insert(
+        &mut self,
+        module: Cow<'static, str>,
+        qualname: Cow<'static, str>,
+        obj: Obj,
+        root: Option<Rooted>,
+    ) {
+        let name: Name = (module, qualname);
         self.names.entry(obj).or_insert_with(|| name.clone());
-        let rooted = heap.root(obj);
-        self.globals.insert(name, rooted);
+        self.globals.insert(name, Global { obj, _root: root });
     }
 
-    /// The object registered as `module.qualname`, if any. Dotted qualnames
-    /// (`Outer.Inner`) are looked up whole.
-    pub fn lookup(&self, module: &str, qualname: &str) -> Option<Obj> {
+    /// The object registered as `module.qualname`, making it first if it is
+    /// one of the standard-library types of [`crate::stdlib`] that has not
+    /// been made yet. Dotted qualnames (`Outer.Inner`) are looked up whole.
+    /// This is what the unpickler's resolvers call.
+    pub fn lookup(&mut self, heap: &mut Heap, module: &str, qualname: &str) -> Option<Obj> {
+        if let Some(obj) = self.get(module, qualname) {
+            return Some(obj);
+        }
+        let deferred = deferred(module, qualname)?;
+        match self.make_deferred(heap, deferred) {
+            Ok(obj) => Some(obj),
+            Err(e) => {
+                // Classes built from ClassSpecs this crate writes.
+                debug_assert!(false, "making {module}.{qualname} failed: {e}");
+                None
+            }
+        }
+    }
+
+    /// Makes and registers a standard-library type, unless its name is
+    /// registered already (made before, or taken by the embedder).
+    pub(crate) fn make_deferred(&mut self, heap: &mut Heap, deferred: &Deferred) -> Result<Obj> {
+        if let Some(obj) = self.get(deferred.module, deferred.name) {
+            return Ok(obj);
+        }
+        let obj = (deferred.make)(heap)?;
+        let root = heap.root(obj);
+        self.insert(
+            deferred.module.into(),
+            deferred.name.into(),
+            obj,
+            Some(root),
+        );
+        Ok(obj)
+    }
+
+    /// Whether `module.qualname` names a standard-library type that this
+    /// registry makes on its first [`Registry::lookup`] and has not made yet:
+    /// no object that exists now can be it.
+    pub fn is_deferred(&self, module: &str, qualname: &str) -> bool {
+        self.get(module, qualname).is_none() && deferred(module, qualname).is_some()
+    }
+
+    /// The object registered as `module.qualname`, if any has been made:
+    /// unlike [`Registry::lookup`], this does not make a standard-library
+    /// type on first use (see [`Registry::is_deferred`]).
+    pub fn get(&self, module: &str, qualname: &str) -> Option<Obj> {
         self.globals
             .get(&NameRef(module, qualname))
-            .map(Rooted::get)
+            .map(|global| global.obj)
     }
 
     /// Registers `obj` under `module.qualname`: the strict unpickler can then
@@ -136,7 +212,9 @@ impl Registry {
         obj: Obj,
     ) -> Result<()> {
         heap.get(obj)?;
-        self.insert(heap, module, qualname, obj);
+        let (module, qualname) = (module.to_owned(), qualname.to_owned());
+        let root = heap.root(obj);
+        self.insert(module.into(), qualname.into(), obj, Some(root));
         Ok(())
     }
 
@@ -159,7 +237,9 @@ impl Registry {
         f: NativeFn,
     ) -> Obj {
         let obj = heap.new_function(module, qualname, Some(f));
-        self.insert(heap, module, qualname, obj);
+        let (module, qualname) = (module.to_owned(), qualname.to_owned());
+        let root = heap.root(obj);
+        self.insert(module.into(), qualname.into(), obj, Some(root));
         obj
     }
 
@@ -214,4 +294,11 @@ impl Registry {
     pub fn set_dispatch(&mut self, class: Obj, f: ReduceFn) {
         self.dispatch.insert(class, f);
     }
+}
+
+/// The standard-library type named `module.qualname`, if it is one.
+fn deferred(module: &str, qualname: &str) -> Option<&'static Deferred> {
+    DEFERRED
+        .iter()
+        .find(|d| d.module == module && d.name == qualname)
 }

@@ -81,7 +81,7 @@ pub fn stand_in_global(
     module: &str,
     qualname: &str,
 ) -> Result<Obj> {
-    if let Some(obj) = registry.lookup(module, qualname) {
+    if let Some(obj) = registry.lookup(heap, module, qualname) {
         return Ok(obj);
     }
     let class = heap.new_class(ClassSpec::new(module, qualname))?;

@@ -53,26 +53,109 @@ fn type_error(message: &str) -> pyobj::Error {
     pyobj::Error::new(pyobj::ErrorKind::Type, message)
 }
 
-/// Registers every type listed in the module docs.
-pub fn register_all(heap: &mut Heap, registry: &mut Registry) -> Result<()> {
-    for (module, name) in [
-        ("datetime", "date"),
-        ("datetime", "time"),
-        ("datetime", "datetime"),
-        ("datetime", "timedelta"),
-        ("datetime", "timezone"),
-        ("decimal", "Decimal"),
-        ("fractions", "Fraction"),
-    ] {
-        let class = value_class(heap, module, name)?;
-        c_type_names(heap, class, module, name)?;
-        registry.register_class(heap, class)?;
-    }
-    let dict = heap.builtin_class(Kind::Dict);
-    let list = heap.builtin_class(Kind::List);
-    let none = heap.none();
+/// A standard-library type that a [`Registry`] makes the first time a
+/// pickle (or [`Registry::lookup`]) names it, rather than in
+/// [`Registry::new`]: making them all up front was most of the cost of a new
+/// heap and registry (about 90,000 instructions and 150 allocations of the
+/// 240,000 and 450), which an embedder that makes a heap per message pays
+/// for every message, and whose code took the instruction cache from the
+/// load and dump that followed.
+#[derive(Clone, Copy)]
+pub(crate) struct Deferred {
+    pub(crate) module: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) make: fn(&mut Heap) -> pyobj::Result<Obj>,
+}
 
-    // OrderedDict: (cls, (), state, None, items).
+/// Every type listed in the module docs, in the order [`register_all`]
+/// makes them.
+pub(crate) const DEFERRED: [Deferred; 12] = [
+    Deferred {
+        module: "datetime",
+        name: "date",
+        make: |heap| c_value_class(heap, "datetime", "date"),
+    },
+    Deferred {
+        module: "datetime",
+        name: "time",
+        make: |heap| c_value_class(heap, "datetime", "time"),
+    },
+    Deferred {
+        module: "datetime",
+        name: "datetime",
+        make: |heap| c_value_class(heap, "datetime", "datetime"),
+    },
+    Deferred {
+        module: "datetime",
+        name: "timedelta",
+        make: |heap| c_value_class(heap, "datetime", "timedelta"),
+    },
+    Deferred {
+        module: "datetime",
+        name: "timezone",
+        make: |heap| c_value_class(heap, "datetime", "timezone"),
+    },
+    Deferred {
+        module: "decimal",
+        name: "Decimal",
+        make: |heap| c_value_class(heap, "decimal", "Decimal"),
+    },
+    Deferred {
+        module: "fractions",
+        name: "Fraction",
+        make: |heap| c_value_class(heap, "fractions", "Fraction"),
+    },
+    Deferred {
+        module: "collections",
+        name: "OrderedDict",
+        make: ordered_dict_class,
+    },
+    Deferred {
+        module: "collections",
+        name: "defaultdict",
+        make: defaultdict_class,
+    },
+    Deferred {
+        module: "collections",
+        name: "deque",
+        make: deque_class,
+    },
+    Deferred {
+        module: "collections",
+        name: "Counter",
+        make: counter_class,
+    },
+    // UUID pickles as a plain class with state {'int': ...}: the default
+    // reduce of a class with a __dict__ writes exactly that.
+    Deferred {
+        module: "uuid",
+        name: "UUID",
+        make: |heap| heap.new_class(ClassSpec::new("uuid", "UUID")),
+    },
+];
+
+/// Registers every type listed in the module docs now. A [`Registry`]
+/// makes each the first time it is looked up, so this is only for an
+/// embedder that wants them all made up front; types already made (or
+/// names the embedder registered itself) are left as they are.
+pub fn register_all(heap: &mut Heap, registry: &mut Registry) -> Result<()> {
+    for deferred in &DEFERRED {
+        registry.make_deferred(heap, deferred)?;
+    }
+    Ok(())
+}
+
+/// A value type implemented in C in CPython (`datetime.date`, `Decimal`, ...).
+fn c_value_class(heap: &mut Heap, module: &str, name: &str) -> pyobj::Result<Obj> {
+    let class = value_class(heap, module, name)?;
+    c_type_names(heap, class, module, name)?;
+    Ok(class)
+}
+
+/// OrderedDict: (cls, (), state, None, items).
+fn ordered_dict_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+    let dict = heap.builtin_class(Kind::Dict);
+    let none = heap.none();
     let ordered = heap.new_class(
         ClassSpec::new("collections", "OrderedDict")
             .bases([dict])
@@ -89,9 +172,13 @@ pub fn register_all(heap: &mut Heap, registry: &mut Registry) -> Result<()> {
             ),
     )?;
     c_type_names(heap, ordered, "collections", "OrderedDict")?;
-    registry.register_class(heap, ordered)?;
+    Ok(ordered)
+}
 
-    // defaultdict(factory): (cls, (factory,) or (), None, None, items).
+/// defaultdict(factory): (cls, (factory,) or (), None, None, items).
+fn defaultdict_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+    let dict = heap.builtin_class(Kind::Dict);
+    let none = heap.none();
     let defaultdict = heap.new_class(
         ClassSpec::new("collections", "defaultdict")
             .bases([dict])
@@ -124,9 +211,13 @@ pub fn register_all(heap: &mut Heap, registry: &mut Registry) -> Result<()> {
             ),
     )?;
     c_type_names(heap, defaultdict, "collections", "defaultdict")?;
-    registry.register_class(heap, defaultdict)?;
+    Ok(defaultdict)
+}
 
-    // deque(iterable, maxlen): (cls, () or ((), maxlen), None, items).
+/// deque(iterable, maxlen): (cls, () or ((), maxlen), None, items).
+fn deque_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+    let list = heap.builtin_class(Kind::List);
+    let none = heap.none();
     let deque = heap.new_class(
         ClassSpec::new("collections", "deque")
             .bases([list])
@@ -169,9 +260,12 @@ pub fn register_all(heap: &mut Heap, registry: &mut Registry) -> Result<()> {
             ),
     )?;
     c_type_names(heap, deque, "collections", "deque")?;
-    registry.register_class(heap, deque)?;
+    Ok(deque)
+}
 
-    // Counter(mapping): (cls, (dict(self),)).
+/// Counter(mapping): (cls, (dict(self),)).
+fn counter_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+    let dict = heap.builtin_class(Kind::Dict);
     let counter = heap.new_class(
         ClassSpec::new("collections", "Counter")
             .bases([dict])
@@ -201,13 +295,7 @@ pub fn register_all(heap: &mut Heap, registry: &mut Registry) -> Result<()> {
                 }),
             ),
     )?;
-    registry.register_class(heap, counter)?;
-
-    // UUID pickles as a plain class with state {'int': ...}: the default
-    // reduce of a class with a __dict__ writes exactly that.
-    let uuid = heap.new_class(ClassSpec::new("uuid", "UUID"))?;
-    registry.register_class(heap, uuid)?;
-    Ok(())
+    Ok(counter)
 }
 
 /// Gives a class the name objects CPython's C types have: an interned

@@ -81,11 +81,15 @@ impl<W: std::io::Write> Pickler<W> {
             ));
         }
         // What a pickle names must be what loading that name gives back.
-        if let Some(registered) = registry.lookup(module, name) {
-            if registered != obj {
-                let reason = format!("it's not the same object as {module}.{name}");
-                return Err(cant_pickle(heap, obj, &reason));
-            }
+        let same = match registry.get(module, name) {
+            Some(registered) => registered == obj,
+            // A standard-library type the registry has not made yet cannot
+            // be `obj`, which exists.
+            None => !registry.is_deferred(module, name),
+        };
+        if !same {
+            let reason = format!("it's not the same object as {module}.{name}");
+            return Err(cant_pickle(heap, obj, &reason));
         }
         if protocol >= 2 {
             if let Some(code) = registry.extension_code(module, name) {
@@ -111,11 +115,11 @@ impl<W: std::io::Write> Pickler<W> {
         }
         if let Some((parent_name, last)) = nested {
             // Protocols below 4 spell a nested name as getattr(parent, last).
-            let Some(parent) = registry.lookup(module, parent_name) else {
+            let Some(parent) = registry.get(module, parent_name) else {
                 let reason = format!("attribute lookup {name} on {module} failed");
                 return Err(cant_pickle(heap, obj, &reason));
             };
-            let Some(getattr) = registry.lookup("builtins", "getattr") else {
+            let Some(getattr) = registry.get("builtins", "getattr") else {
                 let reason = "builtins.getattr is not registered";
                 return Err(cant_pickle(heap, obj, reason));
             };

@@ -96,7 +96,7 @@ impl<W: std::io::Write> Pickler<W> {
         let (callable, args) = if data.is_empty() {
             (heap.builtin_class(Kind::Bytes), heap.new_tuple(Vec::new()))
         } else {
-            let encode = registry.lookup("_codecs", "encode").ok_or_else(|| {
+            let encode = registry.get("_codecs", "encode").ok_or_else(|| {
                 Error::new(ErrorKind::Pickling, "_codecs.encode is not registered")
             })?;
             // Latin-1: each byte is the code point of the same value.

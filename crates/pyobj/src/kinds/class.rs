@@ -219,7 +219,8 @@ impl Heap {
             hooks: HookTable::new(),
             one_tuple: None,
         })));
-        let mut mro = vec![class];
+        let mut mro = Vec::with_capacity(1 + mro_tail.len());
+        mro.push(class);
         mro.extend_from_slice(mro_tail);
         if let Ok(Object::Class(c)) = self.get_mut(class) {
             c.mro = mro;
@@ -376,6 +377,15 @@ impl Heap {
     /// C3 linearisation: the class, then the merge of its bases' MROs and the
     /// list of bases, as Python computes `__mro__`.
     fn c3_linearize(&self, class: Obj, bases: &[Obj]) -> Result<Vec<Obj>> {
+        // One base (nearly every class): the merge is the class, then the
+        // base's MRO, and needs none of the sequences below.
+        if let [base] = bases {
+            let tail = &self.as_class(*base)?.mro;
+            let mut mro = Vec::with_capacity(1 + tail.len());
+            mro.push(class);
+            mro.extend_from_slice(tail);
+            return Ok(mro);
+        }
         let mut sequences: Vec<Vec<Obj>> = Vec::with_capacity(bases.len() + 1);
         for &base in bases {
             sequences.push(self.as_class(base)?.mro.clone());
