@@ -5,6 +5,7 @@ use slotmap::SlotMap;
 use crate::chunks::Chunks;
 use crate::gc::Roots;
 use crate::handle::SlotKey;
+use crate::kept_slots;
 use crate::kinds::class::BuiltinClasses;
 use crate::ops::hash::HashSecret;
 use crate::{Error, Int, Kind, Obj, Object, Result};
@@ -95,6 +96,10 @@ impl HeapConfig {
 ///
 /// Memory is reclaimed by [`Heap::collect`], a tracing collection from the
 /// roots the embedder holds ([`Heap::root`]) and the heap's own singletons.
+/// A dropped heap leaves its emptied slot storage (up to 4 MiB) to the next
+/// heap made on the same thread, so a heap made per message starts with
+/// storage that is already in the caches; handles of the dropped heap are
+/// stale in the next one.
 ///
 /// ```
 /// use pyobj::Heap;
@@ -129,6 +134,12 @@ impl std::fmt::Debug for Heap {
     }
 }
 
+impl Drop for Heap {
+    fn drop(&mut self) {
+        kept_slots::keep(std::mem::take(&mut self.objects));
+    }
+}
+
 impl Default for Heap {
     fn default() -> Self {
         Heap::new()
@@ -148,7 +159,10 @@ impl Heap {
         // slot storage by doubling from there costs five reallocations before
         // the first small pickle is loaded. Reserved, not touched: the pages
         // are faulted in as slots are used.
-        let mut objects: SlotMap<SlotKey, Object> = SlotMap::with_capacity_and_key(INITIAL_SLOTS);
+        // The slot storage of the thread's last dropped heap, if it kept
+        // one (see `kept_slots`).
+        let mut objects =
+            kept_slots::take().unwrap_or_else(|| SlotMap::with_capacity_and_key(INITIAL_SLOTS));
         let none = objects.insert(Object::None).into();
         let true_ = objects.insert(Object::Bool(true)).into();
         let false_ = objects.insert(Object::Bool(false)).into();

@@ -59,6 +59,7 @@ mod gc;
 mod handle;
 mod heap;
 pub mod hooks;
+mod kept_slots;
 pub mod kinds;
 mod native;
 mod obj_table;
