@@ -175,7 +175,7 @@ impl Registry {
         if let Some(obj) = self.get(deferred.module, deferred.name) {
             return Ok(obj);
         }
-        let obj = (deferred.make)(heap)?;
+        let obj = (deferred.make)(heap, deferred.module, deferred.name)?;
         let root = heap.root(obj);
         self.insert(
             deferred.module.into(),

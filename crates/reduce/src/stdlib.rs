@@ -64,74 +64,37 @@ fn type_error(message: &str) -> pyobj::Error {
 pub(crate) struct Deferred {
     pub(crate) module: &'static str,
     pub(crate) name: &'static str,
-    pub(crate) make: fn(&mut Heap) -> pyobj::Result<Obj>,
+    /// Makes the class, given its module and name.
+    pub(crate) make: fn(&mut Heap, &str, &str) -> pyobj::Result<Obj>,
+}
+
+const fn deferred(
+    module: &'static str,
+    name: &'static str,
+    make: fn(&mut Heap, &str, &str) -> pyobj::Result<Obj>,
+) -> Deferred {
+    Deferred { module, name, make }
 }
 
 /// Every type listed in the module docs, in the order [`register_all`]
 /// makes them.
 pub(crate) const DEFERRED: [Deferred; 12] = [
-    Deferred {
-        module: "datetime",
-        name: "date",
-        make: |heap| c_value_class(heap, "datetime", "date"),
-    },
-    Deferred {
-        module: "datetime",
-        name: "time",
-        make: |heap| c_value_class(heap, "datetime", "time"),
-    },
-    Deferred {
-        module: "datetime",
-        name: "datetime",
-        make: |heap| c_value_class(heap, "datetime", "datetime"),
-    },
-    Deferred {
-        module: "datetime",
-        name: "timedelta",
-        make: |heap| c_value_class(heap, "datetime", "timedelta"),
-    },
-    Deferred {
-        module: "datetime",
-        name: "timezone",
-        make: |heap| c_value_class(heap, "datetime", "timezone"),
-    },
-    Deferred {
-        module: "decimal",
-        name: "Decimal",
-        make: |heap| c_value_class(heap, "decimal", "Decimal"),
-    },
-    Deferred {
-        module: "fractions",
-        name: "Fraction",
-        make: |heap| c_value_class(heap, "fractions", "Fraction"),
-    },
-    Deferred {
-        module: "collections",
-        name: "OrderedDict",
-        make: ordered_dict_class,
-    },
-    Deferred {
-        module: "collections",
-        name: "defaultdict",
-        make: defaultdict_class,
-    },
-    Deferred {
-        module: "collections",
-        name: "deque",
-        make: deque_class,
-    },
-    Deferred {
-        module: "collections",
-        name: "Counter",
-        make: counter_class,
-    },
+    deferred("datetime", "date", c_value_class),
+    deferred("datetime", "time", c_value_class),
+    deferred("datetime", "datetime", c_value_class),
+    deferred("datetime", "timedelta", c_value_class),
+    deferred("datetime", "timezone", c_value_class),
+    deferred("decimal", "Decimal", c_value_class),
+    deferred("fractions", "Fraction", c_value_class),
+    deferred("collections", "OrderedDict", ordered_dict_class),
+    deferred("collections", "defaultdict", defaultdict_class),
+    deferred("collections", "deque", deque_class),
+    deferred("collections", "Counter", counter_class),
     // UUID pickles as a plain class with state {'int': ...}: the default
     // reduce of a class with a __dict__ writes exactly that.
-    Deferred {
-        module: "uuid",
-        name: "UUID",
-        make: |heap| heap.new_class(ClassSpec::new("uuid", "UUID")),
-    },
+    deferred("uuid", "UUID", |heap, module, name| {
+        heap.new_class(ClassSpec::new(module, name))
+    }),
 ];
 
 /// Registers every type listed in the module docs now. A [`Registry`]
@@ -153,34 +116,30 @@ fn c_value_class(heap: &mut Heap, module: &str, name: &str) -> pyobj::Result<Obj
 }
 
 /// OrderedDict: (cls, (), state, None, items).
-fn ordered_dict_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+fn ordered_dict_class(heap: &mut Heap, module: &str, name: &str) -> pyobj::Result<Obj> {
     let dict = heap.builtin_class(Kind::Dict);
     let none = heap.none();
-    let ordered = heap.new_class(
-        ClassSpec::new("collections", "OrderedDict")
-            .bases([dict])
-            .hook(
-                Hook::Reduce,
-                native_fn(move |heap, args, _| {
-                    let obj = args[0];
-                    let class = heap.type_of(obj)?;
-                    let items = dict_items(heap, obj)?;
-                    let state = instance_state(heap, obj)?;
-                    let empty = heap.new_tuple(Vec::new());
-                    Ok(heap.new_tuple(vec![class, empty, state, none, items]))
-                }),
-            ),
-    )?;
-    c_type_names(heap, ordered, "collections", "OrderedDict")?;
+    let ordered = heap.new_class(ClassSpec::new(module, name).bases([dict]).hook(
+        Hook::Reduce,
+        native_fn(move |heap, args, _| {
+            let obj = args[0];
+            let class = heap.type_of(obj)?;
+            let items = dict_items(heap, obj)?;
+            let state = instance_state(heap, obj)?;
+            let empty = heap.new_tuple(Vec::new());
+            Ok(heap.new_tuple(vec![class, empty, state, none, items]))
+        }),
+    ))?;
+    c_type_names(heap, ordered, module, name)?;
     Ok(ordered)
 }
 
 /// defaultdict(factory): (cls, (factory,) or (), None, None, items).
-fn defaultdict_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+fn defaultdict_class(heap: &mut Heap, module: &str, name: &str) -> pyobj::Result<Obj> {
     let dict = heap.builtin_class(Kind::Dict);
     let none = heap.none();
     let defaultdict = heap.new_class(
-        ClassSpec::new("collections", "defaultdict")
+        ClassSpec::new(module, name)
             .bases([dict])
             .slots(Vec::<String>::new())
             .hook(
@@ -210,16 +169,16 @@ fn defaultdict_class(heap: &mut Heap) -> pyobj::Result<Obj> {
                 }),
             ),
     )?;
-    c_type_names(heap, defaultdict, "collections", "defaultdict")?;
+    c_type_names(heap, defaultdict, module, name)?;
     Ok(defaultdict)
 }
 
 /// deque(iterable, maxlen): (cls, () or ((), maxlen), None, items).
-fn deque_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+fn deque_class(heap: &mut Heap, module: &str, name: &str) -> pyobj::Result<Obj> {
     let list = heap.builtin_class(Kind::List);
     let none = heap.none();
     let deque = heap.new_class(
-        ClassSpec::new("collections", "deque")
+        ClassSpec::new(module, name)
             .bases([list])
             .slots(Vec::<String>::new())
             .hook(
@@ -259,15 +218,15 @@ fn deque_class(heap: &mut Heap) -> pyobj::Result<Obj> {
                 }),
             ),
     )?;
-    c_type_names(heap, deque, "collections", "deque")?;
+    c_type_names(heap, deque, module, name)?;
     Ok(deque)
 }
 
 /// Counter(mapping): (cls, (dict(self),)).
-fn counter_class(heap: &mut Heap) -> pyobj::Result<Obj> {
+fn counter_class(heap: &mut Heap, module: &str, name: &str) -> pyobj::Result<Obj> {
     let dict = heap.builtin_class(Kind::Dict);
     let counter = heap.new_class(
-        ClassSpec::new("collections", "Counter")
+        ClassSpec::new(module, name)
             .bases([dict])
             .hook(
                 Hook::New,
