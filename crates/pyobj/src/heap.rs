@@ -98,8 +98,9 @@ impl HeapConfig {
 /// roots the embedder holds ([`Heap::root`]) and the heap's own singletons.
 /// A dropped heap leaves its emptied slot storage (up to 4 MiB) to the next
 /// heap made on the same thread, so a heap made per message starts with
-/// storage that is already in the caches; handles of the dropped heap are
-/// stale in the next one.
+/// storage that is already in the caches (and the dropped heap's handles
+/// are stale in the heap that takes it over). Handles are only ever
+/// meaningful on the heap that made them.
 ///
 /// ```
 /// use pyobj::Heap;
