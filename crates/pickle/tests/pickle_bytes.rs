@@ -640,3 +640,62 @@ for obj in (mixed, runs, nested, list(range(100000))):
 "#;
     assert_dumped_and_streamed_as_cpython(RUNS);
 }
+
+/// CPython keeps one object for `''`, each one-character str below U+0100
+/// and `b''` (and, for Python 2 strings loaded as bytes, each one-byte
+/// value), so a pickle that spells such a value twice loads as one object
+/// and dumps again with a memo fetch. The pickles below spell each twice,
+/// through every opcode that makes strs or bytes.
+#[test]
+fn values_cpython_keeps_one_object_for_load_as_one_and_dump_as_cpython_does() {
+    const SCRIPT: &str = r#"
+import json, pickle
+pickles = [
+    b'\x80\x04(\x8c\x01a\x8c\x01a\x8c\x00\x8c\x00\x8c\x02ab\x8c\x02ab\x8c\x02\xc3\xa9\x8c\x02\xc3\xa9\x8c\x02\xc4\x80\x8c\x02\xc4\x80l.',
+    b'\x80\x04(C\x01aC\x01aC\x00C\x00\x8e\x00\x00\x00\x00\x00\x00\x00\x00\x8e\x01\x00\x00\x00\x00\x00\x00\x00al.',
+    b'\x80\x03(B\x01\x00\x00\x00aB\x01\x00\x00\x00aB\x00\x00\x00\x00B\x00\x00\x00\x00l.',
+    b'\x80\x02(X\x01\x00\x00\x00aX\x01\x00\x00\x00aX\x00\x00\x00\x00X\x00\x00\x00\x00X\x02\x00\x00\x00\xc3\xbfX\x02\x00\x00\x00\xc3\xbfl.',
+    b'\x80\x04(\x8d\x01\x00\x00\x00\x00\x00\x00\x00a\x8d\x01\x00\x00\x00\x00\x00\x00\x00a\x8d\x00\x00\x00\x00\x00\x00\x00\x00\x8d\x00\x00\x00\x00\x00\x00\x00\x00l.',
+    b'(Va\nVa\nV\nV\nV\\u00e9\nV\\u00e9\nV\\u0100\nV\\u0100\nl.',
+    b"(S'a'\nS'a'\nS''\nS''\nS'\\xe9'\nS'\\xe9'\nl.",
+    b'(T\x01\x00\x00\x00aT\x01\x00\x00\x00aT\x00\x00\x00\x00T\x00\x00\x00\x00l.',
+    b'(U\x01aU\x01aU\x00U\x00U\x01\xe9U\x01\xe9U\x02abU\x02abl.',
+    b'\x80\x05(\x96\x00\x00\x00\x00\x00\x00\x00\x00\x96\x00\x00\x00\x00\x00\x00\x00\x00l.',
+]
+for data in pickles:
+    for encoding in ("ASCII", "latin1", "bytes"):
+        try:
+            value = pickle.loads(data, encoding=encoding)
+        except Exception:
+            continue
+        for protocol in range(6):
+            print(json.dumps({"data": data.hex(), "encoding": encoding, "protocol": protocol,
+                              "again": pickle.dumps(value, protocol).hex()}))
+"#;
+    let mut count = 0;
+    for record in python_json_lines(SCRIPT, &[]) {
+        let data = unhex(record["data"].as_str().unwrap());
+        let encoding = match record["encoding"].as_str().unwrap() {
+            "ASCII" => pickle::Encoding::Ascii,
+            "latin1" => pickle::Encoding::Latin1,
+            _ => pickle::Encoding::Bytes,
+        };
+        let protocol = record["protocol"].as_i64().unwrap() as i32;
+        let theirs = unhex(record["again"].as_str().unwrap());
+        let mut heap = heap();
+        let mut registry = Registry::new(&mut heap);
+        let options = LoadOptions::new().encoding(encoding);
+        let value = loads(&mut heap, &mut registry, &data, &options).unwrap();
+        let options = DumpOptions::new().protocol(protocol).unwrap();
+        let ours = dumps(&mut heap, &registry, value, &options).unwrap();
+        assert!(
+            ours == theirs,
+            "{} ({:?}, protocol {protocol}): {}",
+            record["data"],
+            record["encoding"],
+            mismatch(&ours, &theirs)
+        );
+        count += 1;
+    }
+    assert!(count >= 10 * 6, "only {count} cases");
+}

@@ -2,6 +2,7 @@
 
 use slotmap::SlotMap;
 
+use crate::atoms::Atoms;
 use crate::chunks::Chunks;
 use crate::gc::Roots;
 use crate::handle::SlotKey;
@@ -124,6 +125,8 @@ pub struct Heap {
     pub(crate) hash_secret: HashSecret,
     /// Where medium-sized strs keep their text.
     pub(crate) chunks: Chunks,
+    /// The strs and bytes CPython keeps one object for (`atoms.rs`).
+    pub(crate) atoms: Atoms,
 }
 
 impl std::fmt::Debug for Heap {
@@ -186,6 +189,7 @@ impl Heap {
             config,
             hash_secret,
             chunks: Chunks::default(),
+            atoms: Atoms::default(),
         };
         heap.builtins = BuiltinClasses::create(&mut heap);
         heap
@@ -223,6 +227,8 @@ impl Heap {
     pub fn alloc(&mut self, object: Object) -> Obj {
         match object {
             Object::Int(Int::Small(value)) => self.new_int(value),
+            Object::Str(value) => self.new_str_from(value),
+            Object::Bytes(value) if value.is_empty() => self.empty_bytes(),
             object => self.insert(object),
         }
     }

@@ -52,6 +52,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod atoms;
 mod chunks;
 pub mod convert;
 mod error;

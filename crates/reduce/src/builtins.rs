@@ -108,7 +108,9 @@ impl Builtins {
                     None => "utf8".into(),
                 };
                 let bytes = encode(heap.as_str_obj(text)?, &encoding)?;
-                Ok(heap.new_bytes(&bytes))
+                // CPython's encoders share one-byte results, as
+                // `PyBytes_FromStringAndSize` does.
+                Ok(heap.new_bytes_shared(&bytes))
             })),
         );
         // getattr(obj, name): how protocols below 4 name nested classes

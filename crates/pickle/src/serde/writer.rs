@@ -77,6 +77,11 @@ impl From<crate::Error> for Fallback {
 
 pub(super) type Result<T> = std::result::Result<T, Fallback>;
 
+/// The shared strs' indexes (0–256, see `Str::shared_index`) and `b''`.
+const ATOMS: usize = 258;
+/// The `atoms` slot of `b''`.
+const EMPTY_BYTES: usize = 257;
+
 /// Pickles `value` at `protocol` (0–5) straight to bytes, or [`Fallback`].
 pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<Vec<u8>> {
     let mut writer = Writer {
@@ -92,6 +97,7 @@ pub(super) fn to_vec<T: Serialize + ?Sized>(value: &T, protocol: u8) -> Result<V
         off_shape: Vec::new(),
         key_sets: Vec::new(),
         open_maps: 0,
+        atoms: Box::new([u32::MAX; ATOMS]),
         bigint_text: false,
         scratch: String::new(),
     };
@@ -138,6 +144,11 @@ pub(super) struct Writer {
     /// level, reused by the next map at that level.
     pub(super) key_sets: Vec<FxHashSet<u64>>,
     pub(super) open_maps: usize,
+    /// Memo indexes of the values a heap keeps one object for (`''`, the
+    /// one-character strs below U+0100 by `Str::shared_index`, and `b''` at
+    /// [`EMPTY_BYTES`]): the heap route writes each once and fetches it
+    /// after, a field name among them. `u32::MAX` until written.
+    atoms: Box<[u32; ATOMS]>,
     /// The next str is the decimal text of a `reduce::serde::bigint` value.
     bigint_text: bool,
     /// Protocol 0's float text.
@@ -272,14 +283,56 @@ impl Writer {
             // bytes pickle through _codecs.encode below protocol 3.
             return Err(Fallback);
         }
+        if value.is_empty() {
+            return self.atom(EMPTY_BYTES, |writer| {
+                write_bytes(&mut writer.framer, writer.protocol, value)
+            });
+        }
         self.begin()?;
         write_bytes(&mut self.framer, self.protocol, value)?;
         self.memoize()
     }
 
-    /// A fresh str object: its opcode and a new memo entry.
+    /// A value the heap keeps one object for, at `slot` of `atoms`: written
+    /// by `write` and memoized the first time, fetched after. Returns its
+    /// memo index.
+    #[cold]
+    fn atom(
+        &mut self,
+        slot: usize,
+        write: impl FnOnce(&mut Writer) -> crate::Result<()>,
+    ) -> Result<()> {
+        self.atom_index(slot, write).map(drop)
+    }
+
+    fn atom_index(
+        &mut self,
+        slot: usize,
+        write: impl FnOnce(&mut Writer) -> crate::Result<()>,
+    ) -> Result<u32> {
+        let known = self.atoms[slot];
+        if known != u32::MAX {
+            write_get(&mut self.framer, self.protocol, known)?;
+            return Ok(known);
+        }
+        self.begin()?;
+        write(self)?;
+        let index = u32::try_from(self.memo_len).map_err(|_| Fallback)?;
+        self.memoize()?;
+        self.atoms[slot] = index;
+        Ok(index)
+    }
+
+    /// A str: the heap's one object for its value if it keeps one (see
+    /// [`Writer::atom`]), else a fresh object, its opcode and a new memo
+    /// entry.
     #[inline]
     pub(super) fn str(&mut self, value: &str) -> Result<()> {
+        if value.len() <= 2 {
+            if let Some(slot) = pyobj::Str::shared_index(value.as_bytes()) {
+                return self.atom(slot, |writer| write_text(writer, value));
+            }
+        }
         if !self.modern || value.len() > 0xff {
             return self.other_str(value);
         }
@@ -318,6 +371,12 @@ impl Writer {
     /// An interned name: written and memoized once, fetched from the memo
     /// after that. Returns its memo index.
     pub(super) fn name(&mut self, name: &'static str) -> Result<u32> {
+        if name.len() <= 2 {
+            if let Some(slot) = pyobj::Str::shared_index(name.as_bytes()) {
+                // The same object as a value `name` (see `atoms`).
+                return self.atom_index(slot, |writer| write_text(writer, name));
+            }
+        }
         let address = (name.as_ptr() as usize, name.len());
         let slot = (address.0 >> 3) % NAME_CACHE;
         let known = match self.name_cache[slot] {
@@ -571,4 +630,14 @@ impl<'a> ser::Serializer for &'a mut Writer {
     ) -> Result<StructWriter<'a>> {
         StructWriter::open(self, variant, len, Some(variant))
     }
+}
+
+/// A str's opcode, as any protocol writes it.
+fn write_text(writer: &mut Writer, value: &str) -> crate::Result<()> {
+    write_str(
+        &mut writer.framer,
+        writer.protocol,
+        value.as_bytes(),
+        || value.chars().map(u32::from),
+    )
 }

@@ -39,7 +39,10 @@ impl<R: Read> Unpickler<R> {
 
     fn push_python2_str(&mut self, heap: &mut Heap, raw: &[u8]) -> Result<()> {
         let obj = match self.options.encoding {
-            Encoding::Bytes => heap.new_bytes(raw),
+            // CPython makes these with `PyBytes_FromStringAndSize`, which
+            // shares one-byte values (BINBYTES' bytes are read into a new
+            // object, so they are not shared).
+            Encoding::Bytes => heap.new_bytes_shared(raw),
             encoding => {
                 let text = decode(raw, encoding, self.options.errors)?;
                 heap.new_str_from(text)

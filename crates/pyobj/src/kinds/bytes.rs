@@ -3,14 +3,21 @@
 use crate::{Error, Heap, Obj, Object, Result};
 
 impl Heap {
-    /// A `bytes`.
+    /// A `bytes`. `b''` is one object per heap, as in CPython; see also
+    /// [`Heap::new_bytes_shared`].
     pub fn new_bytes(&mut self, value: &[u8]) -> Obj {
+        if value.is_empty() {
+            return self.empty_bytes();
+        }
         self.insert(Object::Bytes(value.into()))
     }
 
     /// A `bytes` that takes over `value`'s buffer (no copy when its capacity
     /// is its length).
     pub fn new_bytes_from_vec(&mut self, value: Vec<u8>) -> Obj {
+        if value.is_empty() {
+            return self.empty_bytes();
+        }
         self.insert(Object::Bytes(value.into_boxed_slice()))
     }
 

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use crate::atoms::shared_str_index;
 use crate::chunks::ChunkBytes;
 use crate::{Error, Heap, Obj, Object, Result};
 
@@ -505,9 +506,34 @@ fn bad_utf8(bytes: &[u8], start: usize, end: usize, reason: &str) -> Error {
     Error::new(crate::ErrorKind::Value, message)
 }
 
+impl Str {
+    /// Whether CPython keeps one object for this str's value (`''` and the
+    /// one-character strs below U+0100), given as UTF-8; a heap does the
+    /// same, so every `new_str("a")` is the same object. The answer is the
+    /// value's index in that table (the code point, or 256 for `''`): a
+    /// writer that emulates the heap's sharing without a heap keys its memo
+    /// entries by it.
+    ///
+    /// ```
+    /// use pyobj::{Heap, Str};
+    /// assert_eq!(Str::shared_index("é".as_bytes()), Some(0xE9));
+    /// assert_eq!(Str::shared_index(b""), Some(256));
+    /// assert_eq!(Str::shared_index("Ā".as_bytes()), None);
+    /// let mut heap = Heap::new();
+    /// assert_eq!(heap.new_str("é"), heap.new_str("é"));
+    /// ```
+    #[inline]
+    pub fn shared_index(utf8: &[u8]) -> Option<usize> {
+        shared_str_index(utf8)
+    }
+}
+
 impl Heap {
     /// A `str` from Rust text.
     pub fn new_str(&mut self, value: &str) -> Obj {
+        if let Some(index) = shared_str_index(value.as_bytes()) {
+            return self.shared_str(index);
+        }
         let value = self.str_from_valid_bytes(value.as_bytes());
         self.insert(Object::Str(value))
     }
@@ -542,6 +568,11 @@ impl Heap {
     /// ```
     #[inline]
     pub fn new_str_utf8(&mut self, bytes: &[u8]) -> Result<Obj> {
+        if bytes.len() <= 2 {
+            if let Some(index) = shared_str_index(bytes) {
+                return Ok(self.shared_str(index));
+            }
+        }
         if let Some(short) = Str::short_ascii(bytes) {
             return Ok(self.insert(Object::Str(short)));
         }
@@ -558,6 +589,12 @@ impl Heap {
 
     /// A `str` from a [`Str`] payload (which may hold lone surrogates).
     pub fn new_str_from(&mut self, value: Str) -> Obj {
+        let bytes = value.as_surrogatepass_bytes();
+        if bytes.len() <= 2 {
+            if let Some(index) = shared_str_index(bytes) {
+                return self.shared_str(index);
+            }
+        }
         self.insert(Object::Str(value))
     }
 
