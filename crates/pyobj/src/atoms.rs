@@ -15,8 +15,9 @@
 use crate::kinds::str::Str;
 use crate::{Heap, Obj, Object};
 
-/// The table index of `''` (and of `b''`); characters and bytes index by value.
-const EMPTY: usize = 256;
+/// The table index of `''` (and of `b''`); characters and bytes index by
+/// value (see [`Str::shared_index`]).
+pub(crate) const EMPTY: usize = 256;
 
 /// One heap's shared strs and bytes, made on first use.
 #[derive(Debug, Default)]
@@ -25,55 +26,58 @@ pub(crate) struct Atoms {
     bytes: Vec<Option<Obj>>,
 }
 
-/// The table index of a str given as surrogatepass UTF-8, if CPython shares
-/// it: `''`, or one code point below U+0100 (one byte below 0x80, or the
-/// two bytes `C2`/`C3` and a continuation byte).
-#[inline]
-pub(crate) fn shared_str_index(utf8: &[u8]) -> Option<usize> {
-    match *utf8 {
-        [] => Some(EMPTY),
-        [b] if b < 0x80 => Some(b as usize),
-        [lead @ (0xC2 | 0xC3), cont] if cont & 0xC0 == 0x80 => {
-            Some((((lead & 0x1F) as usize) << 6) | (cont & 0x3F) as usize)
-        }
-        _ => None,
-    }
-}
-
 impl Heap {
     /// The heap's one `str` for table index `index` (see
-    /// [`shared_str_index`]), made if it is not live.
+    /// [`Str::shared_index`]), made if it is not live.
     pub(crate) fn shared_str(&mut self, index: usize) -> Obj {
-        if let Some(Some(obj)) = self.atoms.strs.get(index).copied() {
-            if self.contains(obj) {
-                return obj;
-            }
-        }
-        let value = if index == EMPTY {
-            Str::from("")
-        } else {
-            let ch = char::from(index as u8);
-            Str::from(ch.encode_utf8(&mut [0u8; 2]) as &str)
-        };
-        let obj = self.insert(Object::Str(value));
-        remember(&mut self.atoms.strs, index, obj);
-        obj
+        self.shared(
+            |atoms| &mut atoms.strs,
+            index,
+            || {
+                let value = if index == EMPTY {
+                    Str::from("")
+                } else {
+                    Str::from(char::from(index as u8).encode_utf8(&mut [0u8; 2]) as &str)
+                };
+                Object::Str(value)
+            },
+        )
     }
 
     /// The heap's one `bytes` for table index `index`: `b''` or one byte.
     fn shared_bytes(&mut self, index: usize) -> Obj {
-        if let Some(Some(obj)) = self.atoms.bytes.get(index).copied() {
+        self.shared(
+            |atoms| &mut atoms.bytes,
+            index,
+            || {
+                Object::Bytes(if index == EMPTY {
+                    Box::new([])
+                } else {
+                    Box::new([index as u8])
+                })
+            },
+        )
+    }
+
+    /// The live object at `index` of the table `table` picks, or a new one
+    /// from `make`, remembered there.
+    fn shared(
+        &mut self,
+        table: fn(&mut Atoms) -> &mut Vec<Option<Obj>>,
+        index: usize,
+        make: impl FnOnce() -> Object,
+    ) -> Obj {
+        if let Some(Some(obj)) = table(&mut self.atoms).get(index).copied() {
             if self.contains(obj) {
                 return obj;
             }
         }
-        let value: Box<[u8]> = if index == EMPTY {
-            Box::new([])
-        } else {
-            Box::new([index as u8])
-        };
-        let obj = self.insert(Object::Bytes(value));
-        remember(&mut self.atoms.bytes, index, obj);
+        let obj = self.insert(make());
+        let entries = table(&mut self.atoms);
+        if entries.len() <= index {
+            entries.resize(EMPTY + 1, None);
+        }
+        entries[index] = Some(obj);
         obj
     }
 
@@ -104,17 +108,9 @@ impl Heap {
     }
 }
 
-fn remember(table: &mut Vec<Option<Obj>>, index: usize, obj: Obj) {
-    if table.len() <= index {
-        table.resize(EMPTY + 1, None);
-    }
-    table[index] = Some(obj);
-}
-
 #[cfg(test)]
 mod tests {
-    use super::shared_str_index;
-    use crate::Heap;
+    use crate::{Heap, Str};
 
     #[test]
     fn the_table_index_is_the_code_point_for_latin1_and_256_for_empty() {
@@ -122,14 +118,14 @@ mod tests {
             let ch = char::from_u32(cp).unwrap();
             let text = ch.to_string();
             let expected = (cp < 0x100).then_some(cp as usize);
-            assert_eq!(shared_str_index(text.as_bytes()), expected, "U+{cp:04X}");
+            assert_eq!(Str::shared_index(text.as_bytes()), expected, "U+{cp:04X}");
         }
-        assert_eq!(shared_str_index(b""), Some(256));
-        assert_eq!(shared_str_index(b"ab"), None);
+        assert_eq!(Str::shared_index(b""), Some(256));
+        assert_eq!(Str::shared_index(b"ab"), None);
         // Not valid UTF-8: never shared (the caller validates it).
-        assert_eq!(shared_str_index(b"\xc3"), None);
-        assert_eq!(shared_str_index(b"\xc3\x28"), None);
-        assert_eq!(shared_str_index(b"\x80"), None);
+        assert_eq!(Str::shared_index(b"\xc3"), None);
+        assert_eq!(Str::shared_index(b"\xc3\x28"), None);
+        assert_eq!(Str::shared_index(b"\x80"), None);
     }
 
     #[test]

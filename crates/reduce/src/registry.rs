@@ -121,15 +121,13 @@ impl Registry {
         let picklebuffer = heap.builtin_class(Kind::PickleBuffer);
         registry.insert("pickle".into(), "PickleBuffer".into(), picklebuffer, None);
         for (module, name, obj) in named {
-            let root = heap.root(obj);
-            registry.insert(module.into(), name.into(), obj, Some(root));
+            registry.insert_rooted(heap, module.into(), name.into(), obj);
         }
         // A class built from a ClassSpec the crate itself writes; an error
         // here would be a bug in this crate, not in any input.
         match crate::partial::create_class(heap) {
             Ok(partial) => {
-                let root = heap.root(partial);
-                registry.insert("functools".into(), "partial".into(), partial, Some(root));
+                registry.insert_rooted(heap, "functools".into(), "partial".into(), partial)
             }
             Err(e) => debug_assert!(false, "creating functools.partial failed: {e}"),
         }
@@ -148,6 +146,18 @@ impl Registry {
         let name: Name = (module, qualname);
         self.names.entry(obj).or_insert_with(|| name.clone());
         self.globals.insert(name, Global { obj, _root: root });
+    }
+
+    /// Registers `obj`, rooted so that it survives [`Heap::collect`].
+    fn insert_rooted(
+        &mut self,
+        heap: &mut Heap,
+        module: Cow<'static, str>,
+        qualname: Cow<'static, str>,
+        obj: Obj,
+    ) {
+        let root = heap.root(obj);
+        self.insert(module, qualname, obj, Some(root));
     }
 
     /// The object registered as `module.qualname`, making it first if it is
@@ -169,20 +179,11 @@ impl Registry {
         }
     }
 
-    /// Makes and registers a standard-library type, unless its name is
-    /// registered already (made before, or taken by the embedder).
+    /// Makes and registers a standard-library type whose name is not
+    /// registered yet (callers check with [`Registry::get`]).
     pub(crate) fn make_deferred(&mut self, heap: &mut Heap, deferred: &Deferred) -> Result<Obj> {
-        if let Some(obj) = self.get(deferred.module, deferred.name) {
-            return Ok(obj);
-        }
         let obj = (deferred.make)(heap, deferred.module, deferred.name)?;
-        let root = heap.root(obj);
-        self.insert(
-            deferred.module.into(),
-            deferred.name.into(),
-            obj,
-            Some(root),
-        );
+        self.insert_rooted(heap, deferred.module.into(), deferred.name.into(), obj);
         Ok(obj)
     }
 
@@ -213,8 +214,7 @@ impl Registry {
     ) -> Result<()> {
         heap.get(obj)?;
         let (module, qualname) = (module.to_owned(), qualname.to_owned());
-        let root = heap.root(obj);
-        self.insert(module.into(), qualname.into(), obj, Some(root));
+        self.insert_rooted(heap, module.into(), qualname.into(), obj);
         Ok(())
     }
 
@@ -238,8 +238,7 @@ impl Registry {
     ) -> Obj {
         let obj = heap.new_function(module, qualname, Some(f));
         let (module, qualname) = (module.to_owned(), qualname.to_owned());
-        let root = heap.root(obj);
-        self.insert(module.into(), qualname.into(), obj, Some(root));
+        self.insert_rooted(heap, module.into(), qualname.into(), obj);
         obj
     }
 

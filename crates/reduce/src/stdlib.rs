@@ -103,7 +103,9 @@ pub(crate) const DEFERRED: [Deferred; 12] = [
 /// names the embedder registered itself) are left as they are.
 pub fn register_all(heap: &mut Heap, registry: &mut Registry) -> Result<()> {
     for deferred in &DEFERRED {
-        registry.make_deferred(heap, deferred)?;
+        if registry.get(deferred.module, deferred.name).is_none() {
+            registry.make_deferred(heap, deferred)?;
+        }
     }
     Ok(())
 }

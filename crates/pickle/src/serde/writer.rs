@@ -284,9 +284,9 @@ impl Writer {
             return Err(Fallback);
         }
         if value.is_empty() {
-            return self.atom(EMPTY_BYTES, |writer| {
-                write_bytes(&mut writer.framer, writer.protocol, value)
-            });
+            let write =
+                |writer: &mut Writer| write_bytes(&mut writer.framer, writer.protocol, value);
+            return self.atom(EMPTY_BYTES, write).map(drop);
         }
         self.begin()?;
         write_bytes(&mut self.framer, self.protocol, value)?;
@@ -296,16 +296,7 @@ impl Writer {
     /// A value the heap keeps one object for, at `slot` of `atoms`: written
     /// by `write` and memoized the first time, fetched after. Returns its
     /// memo index.
-    #[cold]
     fn atom(
-        &mut self,
-        slot: usize,
-        write: impl FnOnce(&mut Writer) -> crate::Result<()>,
-    ) -> Result<()> {
-        self.atom_index(slot, write).map(drop)
-    }
-
-    fn atom_index(
         &mut self,
         slot: usize,
         write: impl FnOnce(&mut Writer) -> crate::Result<()>,
@@ -328,10 +319,10 @@ impl Writer {
     /// entry.
     #[inline]
     pub(super) fn str(&mut self, value: &str) -> Result<()> {
-        if value.len() <= 2 {
-            if let Some(slot) = pyobj::Str::shared_index(value.as_bytes()) {
-                return self.atom(slot, |writer| write_text(writer, value));
-            }
+        if let Some(slot) = pyobj::Str::shared_index(value.as_bytes()) {
+            return self
+                .atom(slot, |writer| write_text(writer, value))
+                .map(drop);
         }
         if !self.modern || value.len() > 0xff {
             return self.other_str(value);
@@ -362,20 +353,16 @@ impl Writer {
             )?);
         }
         self.begin()?;
-        write_str(&mut self.framer, self.protocol, value.as_bytes(), || {
-            value.chars().map(u32::from)
-        })?;
+        write_text(self, value)?;
         self.memoize()
     }
 
     /// An interned name: written and memoized once, fetched from the memo
     /// after that. Returns its memo index.
     pub(super) fn name(&mut self, name: &'static str) -> Result<u32> {
-        if name.len() <= 2 {
-            if let Some(slot) = pyobj::Str::shared_index(name.as_bytes()) {
-                // The same object as a value `name` (see `atoms`).
-                return self.atom_index(slot, |writer| write_text(writer, name));
-            }
+        if let Some(slot) = pyobj::Str::shared_index(name.as_bytes()) {
+            // The same object as a value `name` (see `atoms`).
+            return self.atom(slot, |writer| write_text(writer, name));
         }
         let address = (name.as_ptr() as usize, name.len());
         let slot = (address.0 >> 3) % NAME_CACHE;
@@ -400,9 +387,7 @@ impl Writer {
             return Ok(index);
         }
         self.begin()?;
-        write_str(&mut self.framer, self.protocol, name.as_bytes(), || {
-            name.chars().map(u32::from)
-        })?;
+        write_text(self, name)?;
         let index = u32::try_from(self.memo_len).map_err(|_| Fallback)?;
         self.names.insert(name, index);
         self.names_by_address.insert(address, index);
